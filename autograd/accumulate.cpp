@@ -1,0 +1,64 @@
+// How gradients add up: inside one backward (several uses of one tensor) and across
+// backward calls (into a leaf's .grad). Dense and sparse meet here.
+#include <fmt/format.h>
+
+#include "../core/kernels.h"
+#include "../core/sparse.h"
+#include "accumulate.h"
+#include "meta.h"
+
+namespace tg::autograd {
+
+Tensor add_gradients(const Tensor& a, const Tensor& b) {
+  if (!a.defined()) return b;
+  if (!b.defined()) return a;
+  if (a.is_sparse() && b.is_sparse()) return core::sparse_add(a, b);
+  if (a.is_sparse() || b.is_sparse()) {
+    // A sparse use plus any dense use of one tensor gives a dense gradient.
+    const Tensor& dense = a.is_sparse() ? b : a;
+    const Tensor& sparse = a.is_sparse() ? a : b;
+    Tensor out = core::clone(dense);
+    core::add_sparse_into(out, sparse);
+    return out;
+  }
+  return core::binary(core::BinaryOp::Add, a, b);
+}
+
+AccumulateGrad::AccumulateGrad(Tensor leaf) : Node("AccumulateGrad", {}), leaf_(std::move(leaf)) {}
+
+// The gradient may alias another tensor (AddBackward0 hands one tensor to both
+// inputs), so it is stored as is only when nothing else can see its storage.
+static Tensor owned(const Tensor& grad) {
+  if (grad.is_sparse()) return grad.detach();
+  if (grad.impl_ptr().use_count() <= 2 && grad.impl()->storage.use_count() == 1 && grad.is_contiguous())
+    return grad;
+  return core::clone(grad);
+}
+
+Gradients AccumulateGrad::apply(const Tensor& grad) {
+  if (grad.sizes() != leaf_.sizes())
+    throw Error(fmt::format("backward: the gradient for a leaf of shape {} has shape {}; expected the "
+                            "leaf's shape", shape_string(leaf_.sizes()), shape_string(grad.sizes())));
+  AutogradMeta& meta = meta_of(leaf_);
+  Tensor& existing = meta.grad;
+  if (!existing.defined()) {
+    existing = owned(grad);
+  } else if (existing.is_sparse() && grad.is_sparse()) {
+    // In place into the existing object: whoever holds .grad sees the new entries.
+    Tensor sum = core::sparse_add(existing, grad);
+    *existing.impl()->sparse = *sum.impl()->sparse;
+  } else if (existing.is_sparse()) {
+    Tensor dense = core::clone(grad);
+    core::add_sparse_into(dense, existing);
+    existing = dense;
+  } else if (grad.is_sparse()) {
+    core::add_sparse_into(existing, grad);
+    existing.bump_version();
+  } else {
+    core::binary_into(core::BinaryOp::Add, existing, grad);
+    existing.bump_version();
+  }
+  return {};
+}
+
+}  // namespace tg::autograd

@@ -1,0 +1,147 @@
+#pragma once
+// The graph that ops record: one Node per op application, edges to the nodes that
+// produced its inputs. backward() (autograd/engine.cpp) walks it in reverse.
+//
+// Every node has one output; its apply() receives the gradient of that output and
+// returns one gradient per input edge (undefined where the input needs none).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../core/tensor.h"
+#include "grad_mode.h"
+
+namespace tg::autograd {
+
+class Node;
+using Gradients = std::vector<Tensor>;
+
+// What an op's backward receives about one input: the node that produced it (its
+// grad_fn, or the AccumulateGrad of a leaf; null when the input needs no gradient)
+// and the dtype its gradient must have.
+struct Edge {
+  std::shared_ptr<Node> node;
+  Dtype dtype = kFloat32;
+};
+
+class Node {
+ public:
+  Node(std::string_view name, std::vector<Edge> next_edges);
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  std::string_view name() const { return name_; }
+  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  // Creation order: the engine runs later nodes first among those that are ready.
+  uint64_t sequence_nr() const { return sequence_nr_; }
+  bool is_released() const { return released_; }
+
+  virtual Gradients apply(const Tensor& grad_out) = 0;
+  // Frees what backward needed (saved tensors); called after a backward that does
+  // not retain the graph. A released node refuses to run again.
+  void release();
+  virtual bool is_accumulator() const { return false; }
+
+  // Keeps the incoming gradient of this node's output in that tensor's .grad
+  // (Tensor::retain_grad()).
+  std::weak_ptr<TensorImpl> retained_output;
+
+ protected:
+  virtual void release_saved() {}
+
+ private:
+  std::string_view name_;  // always a string literal
+  std::vector<Edge> next_edges_;
+  uint64_t sequence_nr_;
+  bool released_ = false;
+};
+
+// An op's backward as a lambda: Gradients(const Tensor& grad_out).
+template <class F> class LambdaNode final : public Node {
+ public:
+  LambdaNode(std::string_view name, std::vector<Edge> next_edges, F fn)
+      : Node(name, std::move(next_edges)), fn_(std::move(fn)) {}
+  Gradients apply(const Tensor& grad_out) override { return (*fn_)(grad_out); }
+
+ protected:
+  void release_saved() override { fn_.reset(); }
+
+ private:
+  std::optional<F> fn_;
+};
+
+// The sink for a leaf: adds the incoming gradient into the leaf's .grad following
+// the dense/sparse rules of spec/embedding.md section 7.
+class AccumulateGrad final : public Node {
+ public:
+  explicit AccumulateGrad(Tensor leaf);
+  Gradients apply(const Tensor& grad) override;
+  bool is_accumulator() const override { return true; }
+  const Tensor& leaf() const { return leaf_; }
+
+ private:
+  Tensor leaf_;
+};
+
+// A tensor kept for backward, with the version it had when saved. get() throws
+// if an in-place op changed it since, because the gradient would silently be wrong.
+// It keeps a detached alias (same storage, no history), so saved tensors never hold
+// a graph alive and freeing a deep graph never recurses through them.
+class SavedTensor {
+ public:
+  SavedTensor() = default;
+  explicit SavedTensor(const Tensor& t);
+  const Tensor& get() const;
+  const Shape& sizes() const { return data_.sizes(); }
+  Dtype dtype() const { return data_.dtype(); }
+  bool defined() const { return data_.defined(); }
+
+ private:
+  Tensor data_;
+  uint32_t saved_version_ = 0;
+  std::string_view producer_;  // grad_fn name of the saved tensor, "" for a leaf
+};
+
+// Thrown by SavedTensor::get(); the engine adds the node's name and rethrows as tg::Error.
+struct SavedTensorModified {
+  std::string message;
+};
+
+// True when grad mode is on and any input requires grad: the op must record.
+bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs);
+
+// The edge that a gradient for `t` should flow along.
+Edge gradient_edge(const Tensor& t);
+
+// Attaches `node` as out's grad_fn (out requires grad from now on).
+void set_history(const Tensor& out, std::shared_ptr<Node> node);
+
+// Records an op: `out` gets a node whose backward is `fn`. Call it after
+// should_record() said yes; `inputs` are in the order of fn's returned gradients.
+template <class F>
+Tensor record(std::string_view name, const Tensor& out,
+              std::initializer_list<std::reference_wrapper<const Tensor>> inputs, F fn) {
+  std::vector<Edge> edges;
+  edges.reserve(inputs.size());
+  for (const Tensor& input : inputs) edges.push_back(gradient_edge(input));
+  set_history(out, std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(fn)));
+  return out;
+}
+
+// The same with inputs given as a vector (cat, stack).
+template <class F>
+Tensor record_many(std::string_view name, const Tensor& out, const std::vector<Tensor>& inputs, F fn) {
+  std::vector<Edge> edges;
+  edges.reserve(inputs.size());
+  for (const Tensor& input : inputs) edges.push_back(gradient_edge(input));
+  set_history(out, std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(fn)));
+  return out;
+}
+
+}  // namespace tg::autograd

@@ -1,0 +1,161 @@
+// Binary elementwise ops and their backward rules. Operands broadcast, so each
+// gradient is summed back to its input's shape (core::sum_to).
+#include <cmath>
+
+#include "../../core/kernels.h"
+#include "../node.h"
+
+namespace tg {
+
+using autograd::Gradients;
+using autograd::record;
+using autograd::SavedTensor;
+using autograd::should_record;
+
+namespace {
+// An undefined gradient for an input that does not need one.
+Tensor if_needed(bool needed, const Tensor& grad, const Shape& shape) {
+  return needed ? core::sum_to(grad, shape) : Tensor();
+}
+}  // namespace
+
+Tensor Tensor::add(const Tensor& other, double alpha) const {
+  Tensor out = core::add_scaled(*this, other, alpha);
+  if (!should_record({*this, other})) return out;
+  return record("AddBackward0", out, {*this, other},
+                [a_shape = sizes(), b_shape = other.sizes(), alpha](const Tensor& grad) -> Gradients {
+                  // d(a + alpha*b)/da = 1, /db = alpha
+                  return {core::sum_to(grad, a_shape),
+                          core::sum_to(alpha == 1.0 ? grad : grad * alpha, b_shape)};
+                });
+}
+
+Tensor Tensor::sub(const Tensor& other, double alpha) const {
+  Tensor out = core::add_scaled(*this, other, -alpha);
+  if (!should_record({*this, other})) return out;
+  return record("SubBackward0", out, {*this, other},
+                [a_shape = sizes(), b_shape = other.sizes(), alpha](const Tensor& grad) -> Gradients {
+                  return {core::sum_to(grad, a_shape), core::sum_to(grad * -alpha, b_shape)};
+                });
+}
+
+Tensor Tensor::mul(const Tensor& other) const {
+  Tensor out = core::binary(core::BinaryOp::Mul, *this, other);
+  if (!should_record({*this, other})) return out;
+  const bool need_a = requires_grad(), need_b = other.requires_grad();
+  return record("MulBackward0", out, {*this, other},
+                [a = SavedTensor(need_b ? *this : Tensor()), b = SavedTensor(need_a ? other : Tensor()),
+                 a_shape = sizes(), b_shape = other.sizes(), need_a, need_b](const Tensor& grad) -> Gradients {
+                  // d(ab)/da = b, d(ab)/db = a
+                  return {if_needed(need_a, need_a ? grad * b.get() : grad, a_shape),
+                          if_needed(need_b, need_b ? grad * a.get() : grad, b_shape)};
+                });
+}
+
+Tensor Tensor::div(const Tensor& other) const {
+  Tensor out = core::binary(core::BinaryOp::Div, *this, other);
+  if (!should_record({*this, other})) return out;
+  const bool need_a = requires_grad(), need_b = other.requires_grad();
+  return record("DivBackward0", out, {*this, other},
+                [a = SavedTensor(need_b ? *this : Tensor()), b = SavedTensor(other), a_shape = sizes(),
+                 b_shape = other.sizes(), need_a, need_b](const Tensor& grad) -> Gradients {
+                  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+                  const Tensor& bv = b.get();
+                  return {if_needed(need_a, need_a ? grad / bv : grad, a_shape),
+                          if_needed(need_b, need_b ? -grad * a.get() / (bv * bv) : grad, b_shape)};
+                });
+}
+
+Tensor Tensor::pow(const Tensor& exponent) const {
+  Tensor out = core::binary(core::BinaryOp::Pow, *this, exponent);
+  if (!should_record({*this, exponent})) return out;
+  const bool need_a = requires_grad(), need_b = exponent.requires_grad();
+  return record("PowBackward1", out, {*this, exponent},
+                [a = SavedTensor(*this), b = SavedTensor(exponent), result = SavedTensor(out), need_a, need_b,
+                 a_shape = sizes(), b_shape = exponent.sizes()](const Tensor& grad) -> Gradients {
+                  // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 where a == 0
+                  // (PyTorch's convention, so that 0^b with b > 0 has a finite gradient).
+                  Tensor grad_a, grad_b;
+                  if (need_a) grad_a = core::sum_to(grad * b.get() * a.get().pow(b.get() - 1.0), a_shape);
+                  if (need_b) {
+                    const Tensor& base = a.get();
+                    Tensor log_term = where(base == 0.0, zeros_like(result.get()), result.get() * base.log());
+                    grad_b = core::sum_to(grad * log_term, b_shape);
+                  }
+                  return {grad_a, grad_b};
+                });
+}
+
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  Tensor out = core::binary(core::BinaryOp::Maximum, a, b);
+  if (!should_record({a, b})) return out;
+  return record("MaximumBackward0", out, {a, b},
+                [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& grad) -> Gradients {
+                  // Ties split the gradient evenly, as PyTorch does.
+                  const Tensor x = sa.get(), y = sb.get();
+                  const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
+                  const Tensor to_a = where(x >= y, grad * share, zeros_like(grad));
+                  const Tensor to_b = where(y >= x, grad * share, zeros_like(grad));
+                  return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
+                });
+}
+
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  Tensor out = core::binary(core::BinaryOp::Minimum, a, b);
+  if (!should_record({a, b})) return out;
+  return record("MinimumBackward0", out, {a, b},
+                [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& grad) -> Gradients {
+                  const Tensor x = sa.get(), y = sb.get();
+                  const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
+                  const Tensor to_a = where(x <= y, grad * share, zeros_like(grad));
+                  const Tensor to_b = where(y <= x, grad * share, zeros_like(grad));
+                  return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
+                });
+}
+
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+  Tensor out = core::where(condition, a, b);
+  if (!should_record({a, b})) return out;
+  return record("WhereBackward0", out, {a, b},
+                [cond = SavedTensor(condition), a_shape = a.sizes(), b_shape = b.sizes()](const Tensor& grad) -> Gradients {
+                  const Tensor zero = zeros({}, grad.dtype());
+                  return {core::sum_to(core::where(cond.get(), grad, zero), a_shape),
+                          core::sum_to(core::where(cond.get(), zero, grad), b_shape)};
+                });
+}
+
+// Comparisons have no gradient: their result is bool.
+Tensor Tensor::eq(const Tensor& other) const { return core::compare(core::CompareOp::Eq, *this, other); }
+Tensor Tensor::ne(const Tensor& other) const { return core::compare(core::CompareOp::Ne, *this, other); }
+Tensor Tensor::lt(const Tensor& other) const { return core::compare(core::CompareOp::Lt, *this, other); }
+Tensor Tensor::le(const Tensor& other) const { return core::compare(core::CompareOp::Le, *this, other); }
+Tensor Tensor::gt(const Tensor& other) const { return core::compare(core::CompareOp::Gt, *this, other); }
+Tensor Tensor::ge(const Tensor& other) const { return core::compare(core::CompareOp::Ge, *this, other); }
+
+// Operators: scalar operands become wrapped 0-d tensors and take the tensor path.
+Tensor operator+(const Tensor& a, const Tensor& b) { return a.add(b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return a.sub(b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return a.mul(b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return a.div(b); }
+Tensor operator+(const Tensor& a, Scalar b) { return a.add(core::wrapped_scalar(b)); }
+Tensor operator+(Scalar a, const Tensor& b) { return core::wrapped_scalar(a).add(b); }
+Tensor operator-(const Tensor& a, Scalar b) { return a.sub(core::wrapped_scalar(b)); }
+Tensor operator-(Scalar a, const Tensor& b) { return core::wrapped_scalar(a).sub(b); }
+Tensor operator*(const Tensor& a, Scalar b) { return a.mul(core::wrapped_scalar(b)); }
+Tensor operator*(Scalar a, const Tensor& b) { return core::wrapped_scalar(a).mul(b); }
+Tensor operator/(const Tensor& a, Scalar b) { return a.div(core::wrapped_scalar(b)); }
+Tensor operator/(Scalar a, const Tensor& b) { return core::wrapped_scalar(a).div(b); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return a.eq(b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return a.ne(b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return a.lt(b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return a.le(b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return a.gt(b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return a.ge(b); }
+Tensor operator==(const Tensor& a, Scalar b) { return a.eq(core::wrapped_scalar(b)); }
+Tensor operator!=(const Tensor& a, Scalar b) { return a.ne(core::wrapped_scalar(b)); }
+Tensor operator<(const Tensor& a, Scalar b) { return a.lt(core::wrapped_scalar(b)); }
+Tensor operator<=(const Tensor& a, Scalar b) { return a.le(core::wrapped_scalar(b)); }
+Tensor operator>(const Tensor& a, Scalar b) { return a.gt(core::wrapped_scalar(b)); }
+Tensor operator>=(const Tensor& a, Scalar b) { return a.ge(core::wrapped_scalar(b)); }
+
+}  // namespace tg

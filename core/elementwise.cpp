@@ -1,0 +1,321 @@
+// Elementwise kernels: broadcasting, PyTorch's type promotion, one strided loop.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "kernels.h"
+#include "loops.h"
+
+namespace tg::core {
+
+namespace {
+
+int category(Dtype d) { return d == kBool ? 0 : is_floating(d) ? 2 : 1; }
+
+// ATen's combine_categories: a lower-priority operand (0-d, or a wrapped number)
+// changes the result only when it is of a higher category (bool < int < float).
+std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> lower) {
+  if (!higher) return lower;
+  if (!lower) return higher;
+  if (is_floating(*higher)) return higher;
+  if (*higher == kBool || is_floating(*lower)) return promote_types(*higher, *lower);
+  return higher;
+}
+
+void update(std::optional<Dtype>& slot, Dtype d) { slot = slot ? promote_types(*slot, d) : d; }
+
+// Runs fn(x, y) over a and b broadcast to out's shape; all three of type T / R.
+template <class T, class R, class F> void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F fn) {
+  R* po = static_cast<R*>(out.raw_data());
+  const int64_t n = out.numel();
+  if (a.is_contiguous() && b.is_contiguous()) {
+    const T* pa = static_cast<const T*>(a.raw_data());
+    const T* pb = static_cast<const T*>(b.raw_data());
+    if (a.numel() == n && b.numel() == n) {
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], pb[i]);
+      return;
+    }
+    if (a.numel() == n && b.numel() == 1) {
+      const T y = pb[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], y);
+      return;
+    }
+    if (a.numel() == 1 && b.numel() == n) {
+      const T x = pa[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(x, pb[i]);
+      return;
+    }
+  }
+  StridedLoop<3> loop;
+  loop.shape = out.sizes();
+  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data()),
+               static_cast<char*>(b.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes()),
+                       broadcast_byte_strides(b, out.sizes())};
+  loop.run([&](std::array<char*, 3> p, std::array<int64_t, 3> s, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
+      *reinterpret_cast<R*>(p[0] + i * s[0]) =
+          fn(*reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+  });
+}
+
+template <class T, class R, class F> void unary_loop(const Tensor& out, const Tensor& a, F fn) {
+  R* po = static_cast<R*>(out.raw_data());
+  if (a.is_contiguous()) {
+    const T* pa = static_cast<const T*>(a.raw_data());
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = fn(pa[i]);
+    return;
+  }
+  StridedLoop<2> loop;
+  loop.shape = out.sizes();
+  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes())};
+  loop.run([&](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
+      *reinterpret_cast<R*>(p[0] + i * s[0]) = fn(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+  });
+}
+
+template <class T> T log_sigmoid(T x) {
+  // log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow for large |x|.
+  return std::min(x, T(0)) - std::log1p(std::exp(-std::abs(x)));
+}
+
+template <class T> T sigmoid(T x) {
+  // Two branches so exp never overflows.
+  if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+  const T e = std::exp(x);
+  return e / (T(1) + e);
+}
+
+bool keeps_integer(UnaryOp op) {
+  return op == UnaryOp::Neg || op == UnaryOp::Abs || op == UnaryOp::Sign || op == UnaryOp::Square ||
+         op == UnaryOp::Relu;
+}
+
+}  // namespace
+
+Dtype result_type(const Tensor& a, const Tensor& b) {
+  std::optional<Dtype> dim_result, zero_result, wrapped_result;
+  for (const Tensor* t : {&a, &b}) {
+    if (t->impl()->is_wrapped_number)
+      update(wrapped_result, is_floating(t->dtype()) ? kFloat32 : t->dtype());
+    else if (t->dim() == 0)
+      update(zero_result, t->dtype());
+    else
+      update(dim_result, t->dtype());
+  }
+  return *combine(dim_result, combine(zero_result, wrapped_result));
+}
+
+Tensor wrapped_scalar(Scalar value) {
+  const Dtype dtype = value.is_bool ? kBool : value.is_integral ? kInt64 : kFloat64;
+  Tensor out = make_tensor({}, dtype);
+  fill(out, value.value);
+  out.impl()->is_wrapped_number = true;
+  return out;
+}
+
+Tensor unary(UnaryOp op, const Tensor& a) {
+  check_dense("unary op", a);
+  Dtype dtype = a.dtype();
+  if (!is_floating(dtype) && !keeps_integer(op)) dtype = kFloat32;
+  if (dtype == kBool && op != UnaryOp::Abs) dtype = op == UnaryOp::Neg ? kBool : kInt64;
+  if (op == UnaryOp::Neg && a.dtype() == kBool)
+    throw TypeError("neg: negation of a bool tensor is not supported; expected a numeric dtype. Use logical "
+                    "not (a == false) instead");
+  const Tensor in = cast(a, dtype);
+  Tensor out = make_tensor(a.sizes(), dtype);
+  dispatch(dtype, [&]<class T>() {
+    if constexpr (std::is_same_v<T, bool>) {
+      unary_loop<T, T>(out, in, [](T x) { return x; });  // abs of bool
+    } else {
+      switch (op) {
+        case UnaryOp::Neg: return unary_loop<T, T>(out, in, [](T x) { return T(-x); });
+        case UnaryOp::Abs: return unary_loop<T, T>(out, in, [](T x) { return T(x < 0 ? -x : x); });
+        case UnaryOp::Sign: return unary_loop<T, T>(out, in, [](T x) { return T((x > 0) - (x < 0)); });
+        case UnaryOp::Square: return unary_loop<T, T>(out, in, [](T x) { return T(x * x); });
+        case UnaryOp::Relu: return unary_loop<T, T>(out, in, [](T x) { return x > 0 ? x : T(0); });
+        default: break;
+      }
+      if constexpr (std::is_floating_point_v<T>) {
+        switch (op) {
+          case UnaryOp::Exp: return unary_loop<T, T>(out, in, [](T x) { return std::exp(x); });
+          case UnaryOp::Log: return unary_loop<T, T>(out, in, [](T x) { return std::log(x); });
+          case UnaryOp::Sqrt: return unary_loop<T, T>(out, in, [](T x) { return std::sqrt(x); });
+          case UnaryOp::Sigmoid: return unary_loop<T, T>(out, in, [](T x) { return sigmoid(x); });
+          case UnaryOp::Tanh: return unary_loop<T, T>(out, in, [](T x) { return std::tanh(x); });
+          case UnaryOp::LogSigmoid: return unary_loop<T, T>(out, in, [](T x) { return log_sigmoid(x); });
+          case UnaryOp::Reciprocal: return unary_loop<T, T>(out, in, [](T x) { return T(1) / x; });
+          case UnaryOp::Log1p: return unary_loop<T, T>(out, in, [](T x) { return std::log1p(x); });
+          case UnaryOp::Expm1: return unary_loop<T, T>(out, in, [](T x) { return std::expm1(x); });
+          default: break;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  check_dense("binary op", a);
+  check_dense("binary op", b);
+  Dtype dtype = result_type(a, b);
+  if (op == BinaryOp::Div && !is_floating(dtype)) dtype = kFloat32;  // true division
+  if (dtype == kBool && (op == BinaryOp::Sub || op == BinaryOp::Pow))
+    throw TypeError(fmt::format("{}: both operands are bool; expected a numeric dtype",
+                                op == BinaryOp::Sub ? "sub" : "pow"));
+  const Shape shape = broadcast_shapes("binary op", a.sizes(), b.sizes());
+  const Tensor x = cast(a, dtype), y = cast(b, dtype);
+  Tensor out = make_tensor(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    switch (op) {
+      case BinaryOp::Add: return binary_loop<T, T>(out, x, y, [](T p, T q) { return T(p + q); });
+      case BinaryOp::Sub: return binary_loop<T, T>(out, x, y, [](T p, T q) { return T(p - q); });
+      case BinaryOp::Mul: return binary_loop<T, T>(out, x, y, [](T p, T q) { return T(p * q); });
+      case BinaryOp::Div:
+        if constexpr (std::is_floating_point_v<T>) return binary_loop<T, T>(out, x, y, [](T p, T q) { return p / q; });
+        break;
+      case BinaryOp::Pow:
+        return binary_loop<T, T>(out, x, y, [](T p, T q) { return static_cast<T>(std::pow(p, q)); });
+      case BinaryOp::Maximum:
+        return binary_loop<T, T>(out, x, y, [](T p, T q) { return (p != p || p > q) ? p : q; });
+      case BinaryOp::Minimum:
+        return binary_loop<T, T>(out, x, y, [](T p, T q) { return (p != p || p < q) ? p : q; });
+    }
+  });
+  return out;
+}
+
+Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha) {
+  if (alpha == 1.0) return binary(BinaryOp::Add, a, b);
+  return binary(BinaryOp::Add, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+}
+
+Tensor compare(CompareOp op, const Tensor& a, const Tensor& b) {
+  check_dense("comparison", a);
+  check_dense("comparison", b);
+  const Dtype dtype = result_type(a, b);
+  const Shape shape = broadcast_shapes("comparison", a.sizes(), b.sizes());
+  const Tensor x = cast(a, dtype), y = cast(b, dtype);
+  Tensor out = make_tensor(shape, kBool);
+  dispatch(dtype, [&]<class T>() {
+    switch (op) {
+      case CompareOp::Eq: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p == q; });
+      case CompareOp::Ne: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p != q; });
+      case CompareOp::Lt: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p < q; });
+      case CompareOp::Le: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p <= q; });
+      case CompareOp::Gt: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p > q; });
+      case CompareOp::Ge: return binary_loop<T, bool>(out, x, y, [](T p, T q) { return p >= q; });
+    }
+  });
+  return out;
+}
+
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+  check_dense("where", condition);
+  if (condition.dtype() != kBool)
+    throw TypeError(fmt::format("where: condition has dtype {}; expected torch.bool", dtype_name(condition.dtype())));
+  const Dtype dtype = result_type(a, b);
+  const Shape shape = broadcast_shapes("where", condition.sizes(), broadcast_shapes("where", a.sizes(), b.sizes()));
+  const Tensor x = cast(a, dtype), y = cast(b, dtype);
+  Tensor out = make_tensor(shape, dtype);
+  StridedLoop<4> loop;
+  loop.shape = shape;
+  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(condition.raw_data()),
+               static_cast<char*>(x.raw_data()), static_cast<char*>(y.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(out, shape), broadcast_byte_strides(condition, shape),
+                       broadcast_byte_strides(x, shape), broadcast_byte_strides(y, shape)};
+  dispatch(dtype, [&]<class T>() {
+    loop.run([](std::array<char*, 4> p, std::array<int64_t, 4> s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<T*>(p[0] + i * s[0]) = *reinterpret_cast<const bool*>(p[1] + i * s[1])
+                                                     ? *reinterpret_cast<const T*>(p[2] + i * s[2])
+                                                     : *reinterpret_cast<const T*>(p[3] + i * s[3]);
+    });
+  });
+  return out;
+}
+
+Tensor pow_scalar(const Tensor& a, double exponent) {
+  check_dense("pow", a);
+  Dtype dtype = a.dtype();
+  const bool integral_exponent = exponent == std::floor(exponent);
+  if (!is_floating(dtype) && !integral_exponent) dtype = kFloat32;
+  if (dtype == kBool) dtype = kInt64;
+  const Tensor in = cast(a, dtype);
+  Tensor out = make_tensor(a.sizes(), dtype);
+  dispatch(dtype, [&]<class T>() {
+    if (exponent == 2.0) return unary_loop<T, T>(out, in, [](T x) { return T(x * x); });
+    if (exponent == 1.0) return unary_loop<T, T>(out, in, [](T x) { return x; });
+    if (exponent == 0.5) return unary_loop<T, T>(out, in, [](T x) { return static_cast<T>(std::sqrt(x)); });
+    const T e = static_cast<T>(exponent);
+    unary_loop<T, T>(out, in, [e](T x) { return static_cast<T>(std::pow(x, e)); });
+  });
+  return out;
+}
+
+Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max) {
+  check_dense("clamp", a);
+  if (!min && !max) throw ValueError("clamp: neither min nor max was given; expected at least one");
+  Tensor out = make_tensor(a.sizes(), a.dtype());
+  dispatch(a.dtype(), [&]<class T>() {
+    const T lo = min ? static_cast<T>(*min) : T(0), hi = max ? static_cast<T>(*max) : T(0);
+    const bool has_lo = min.has_value(), has_hi = max.has_value();
+    // PyTorch applies min first, then max: with min > max every element becomes max.
+    unary_loop<T, T>(out, a, [=](T x) {
+      if (x != x) return x;  // NaN propagates
+      if (has_lo && x < lo) x = lo;
+      if (has_hi && x > hi) x = hi;
+      return x;
+    });
+  });
+  return out;
+}
+
+Tensor softplus(const Tensor& a, double beta, double threshold) {
+  check_dense("softplus", a);
+  const Tensor in = is_floating(a.dtype()) ? a : cast(a, kFloat32);
+  Tensor out = make_tensor(a.sizes(), in.dtype());
+  dispatch_floating(in.dtype(), [&]<class T>() {
+    const T b = static_cast<T>(beta), th = static_cast<T>(threshold);
+    // Above the threshold softplus(x) == x to working precision; log1p(exp) would overflow.
+    unary_loop<T, T>(out, in, [=](T x) { return x * b > th ? x : std::log1p(std::exp(x * b)) / b; });
+  });
+  return out;
+}
+
+void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
+  check_dense("in-place op", dst);
+  check_dense("in-place op", src);
+  const Shape shape = broadcast_shapes("in-place op", dst.sizes(), src.sizes());
+  if (shape != dst.sizes())
+    throw ValueError(fmt::format("in-place op: the operand's shape {} does not broadcast to the destination's "
+                                 "shape {}", shape_string(src.sizes()), shape_string(dst.sizes())));
+  const Dtype result = result_type(dst, src);
+  if (promote_types(result, dst.dtype()) != dst.dtype() && !src.impl()->is_wrapped_number)
+    throw TypeError(fmt::format("in-place op: result type {} can't be cast to the destination's dtype {}",
+                                dtype_name(result), dtype_name(dst.dtype())));
+  if (op == BinaryOp::Div && !is_floating(dst.dtype()))
+    throw TypeError(fmt::format("div_: the destination's dtype {} cannot hold a true division; expected a "
+                                "floating dtype", dtype_name(dst.dtype())));
+  const Tensor y = cast(src, dst.dtype());
+  dispatch(dst.dtype(), [&]<class T>() {
+    switch (op) {
+      case BinaryOp::Add: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p + q); });
+      case BinaryOp::Sub: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p - q); });
+      case BinaryOp::Mul: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p * q); });
+      case BinaryOp::Div: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p / q); });
+      case BinaryOp::Pow: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return static_cast<T>(std::pow(p, q)); });
+      case BinaryOp::Maximum: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return p > q ? p : q; });
+      case BinaryOp::Minimum: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return p < q ? p : q; });
+    }
+  });
+}
+
+void add_scaled_into(const Tensor& dst, const Tensor& src, double alpha) {
+  if (alpha == 1.0) return binary_into(BinaryOp::Add, dst, src);
+  binary_into(BinaryOp::Add, dst, binary(BinaryOp::Mul, src, wrapped_scalar(alpha)));
+}
+
+}  // namespace tg::core

@@ -1,0 +1,73 @@
+#pragma once
+// Kernels: computation on tensors with no autograd. autograd/ops/ wraps these with
+// backward rules; optimizers call them directly under NoGradGuard.
+#include <optional>
+
+#include "tensor.h"
+
+namespace tg::core {
+
+// ---- construction and layout (core/tensor.cpp)
+Tensor make_tensor(Shape sizes, Dtype dtype, bool zero = false);
+Shape contiguous_strides(const Shape& sizes);
+int64_t numel_of(const Shape& sizes);
+// A view of base's storage with new geometry; marked is_view.
+Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
+// Copies src into dst elementwise, broadcasting src and converting dtype. No version bump.
+void copy_into(const Tensor& dst, const Tensor& src);
+Tensor contiguous(const Tensor& t);  // returns t itself when already contiguous
+Tensor cast(const Tensor& t, Dtype dtype);  // t itself when dtype matches
+Tensor clone(const Tensor& t);  // always a fresh contiguous copy
+Tensor fill(const Tensor& t, double value);  // in place, no version bump; returns t
+Shape broadcast_shapes(const char* where, const Shape& a, const Shape& b);
+void check_dense(const char* where, const Tensor& t);
+void check_defined(const char* where, const Tensor& t);
+
+// ---- elementwise (core/elementwise.cpp)
+enum class UnaryOp { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LogSigmoid, Sign, Reciprocal,
+                     Square, Log1p, Expm1 };
+enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
+enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
+// The dtype of `a op b` under PyTorch's promotion (wrapped numbers and 0-d tensors
+// only raise the category: bool < integer < floating).
+Dtype result_type(const Tensor& a, const Tensor& b);
+Tensor unary(UnaryOp op, const Tensor& a);  // integer input promotes to float32 except Neg/Abs/Sign/Square
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);  // broadcasts
+Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha);  // a + alpha * b
+Tensor compare(CompareOp op, const Tensor& a, const Tensor& b);  // bool result
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+// A C++ number as a 0-d "wrapped number" tensor (float64, int64 or bool).
+Tensor wrapped_scalar(Scalar value);
+Tensor pow_scalar(const Tensor& a, double exponent);
+Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max);
+Tensor softplus(const Tensor& a, double beta, double threshold);
+// In place on dst (dense, not broadcast): dst = dst op src (src broadcasts to dst).
+void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src);
+void add_scaled_into(const Tensor& dst, const Tensor& src, double alpha);  // dst += alpha * src
+
+// ---- reductions (core/reduce.cpp)
+// Sums t down to `shape` (the inverse of broadcasting `shape` to t.sizes()).
+Tensor sum_to(const Tensor& t, const Shape& shape);
+
+}  // namespace tg::core
+
+namespace tg::core {
+// Sum over `dims` (already normalised, any order, no duplicates).
+Tensor sum_dims(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim);
+}  // namespace tg::core
+
+namespace tg::core {
+// A contiguous tensor that the caller just made, given another shape of the same
+// numel. Not a view: nothing else can see its storage.
+Tensor with_shape(const Tensor& fresh, Shape shape);
+}  // namespace tg::core
+
+namespace tg::core {
+// Autograd state can only hang off a defined, dense or sparse tensor.
+void check_defined_for_autograd(const Tensor& t);
+}  // namespace tg::core
+
+namespace tg::core {
+// Concatenation along dim of tensors that agree in every other dim (one dtype).
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim);
+}  // namespace tg::core

@@ -1,0 +1,25 @@
+#pragma once
+// A flat, 64-byte aligned buffer that tensors view through (sizes, strides, offset).
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace tg {
+
+struct Storage {
+  // Zero-filled when `zero` is true; otherwise the contents are unspecified.
+  explicit Storage(size_t nbytes, bool zero = false);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data = nullptr;
+  size_t nbytes = 0;
+  // Every in-place write bumps this. It lives on the storage because views and
+  // detached aliases share their base's memory, so they must share its version too:
+  // autograd compares it with the version seen when a tensor was saved for backward.
+  // Atomic because Hogwild threads step one shared table concurrently.
+  std::atomic<uint32_t> version{0};
+};
+
+}  // namespace tg

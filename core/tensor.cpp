@@ -1,0 +1,260 @@
+// Tensor metadata, element access and the layout kernels every op builds on.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "kernels.h"
+#include "loops.h"
+
+namespace tg {
+
+namespace {
+const TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl, const char* what) {
+  if (!impl) throw Error(fmt::format("{}: the tensor is undefined; expected a defined tensor", what));
+  return *impl;
+}
+}  // namespace
+
+const Shape& Tensor::sizes() const { return checked(impl_, "sizes").sizes; }
+int64_t Tensor::size(int64_t d) const { return sizes()[normalize_dim("size", d, dim())]; }
+const Shape& Tensor::strides() const {
+  if (is_sparse()) throw TypeError("strides: a sparse tensor has no strides; expected a dense tensor");
+  return impl_->strides;
+}
+int64_t Tensor::stride(int64_t d) const { return strides()[normalize_dim("stride", d, dim())]; }
+int64_t Tensor::storage_offset() const { return checked(impl_, "storage_offset").offset; }
+int64_t Tensor::dim() const { return static_cast<int64_t>(sizes().size()); }
+int64_t Tensor::numel() const { return core::numel_of(sizes()); }
+Dtype Tensor::dtype() const { return checked(impl_, "dtype").dtype; }
+bool Tensor::is_sparse() const { return impl_ && impl_->sparse != nullptr; }
+uint32_t Tensor::version() const { return checked(impl_, "version").storage->version.load(std::memory_order_relaxed); }
+void Tensor::bump_version() const { impl_->storage->version.fetch_add(1, std::memory_order_relaxed); }
+
+bool Tensor::is_contiguous() const {
+  const TensorImpl& impl = checked(impl_, "is_contiguous");
+  if (impl.sparse) return false;
+  int64_t expected = 1;
+  for (int64_t d = dim() - 1; d >= 0; --d) {
+    if (impl.sizes[d] != 1 && impl.strides[d] != expected) return false;
+    expected *= impl.sizes[d];
+  }
+  return true;
+}
+
+void* Tensor::raw_data() const {
+  const TensorImpl& impl = checked(impl_, "data_ptr");
+  if (impl.sparse) throw TypeError("data_ptr: the tensor is sparse; expected a dense tensor (use values())");
+  return static_cast<char*>(impl.storage->data) + impl.offset * static_cast<int64_t>(element_size(impl.dtype));
+}
+
+template <class T> T* Tensor::data_ptr() const {
+  if (dtype() != dtype_of<T>())
+    throw TypeError(fmt::format("data_ptr: requested {} but the tensor's dtype is {}",
+                                dtype_name(dtype_of<T>()), dtype_name(dtype())));
+  return static_cast<T*>(raw_data());
+}
+
+template <class T> T Tensor::item() const {
+  if (numel() != 1)
+    throw ValueError(fmt::format("item: the tensor has {} elements; expected exactly one", numel()));
+  if (dtype() != dtype_of<T>())
+    throw TypeError(fmt::format("item: requested {} but the tensor's dtype is {}",
+                                dtype_name(dtype_of<T>()), dtype_name(dtype())));
+  return *static_cast<T*>(raw_data());
+}
+
+template <class T> std::vector<T> Tensor::to_vector() const {
+  if (dtype() != dtype_of<T>())
+    throw TypeError(fmt::format("to_vector: requested {} but the tensor's dtype is {}",
+                                dtype_name(dtype_of<T>()), dtype_name(dtype())));
+  Tensor dense = is_sparse() ? to_dense() : *this;
+  Tensor c = core::contiguous(dense);
+  const T* p = c.data_ptr<T>();
+  return std::vector<T>(p, p + c.numel());
+}
+
+#define TG_INSTANTIATE(T)                           \
+  template T* Tensor::data_ptr<T>() const;          \
+  template T Tensor::item<T>() const;               \
+  template std::vector<T> Tensor::to_vector<T>() const;
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+TG_INSTANTIATE(int32_t)
+TG_INSTANTIATE(int64_t)
+TG_INSTANTIATE(bool)
+#undef TG_INSTANTIATE
+
+Tensor Tensor::detach() const {
+  const TensorImpl& impl = checked(impl_, "detach");
+  auto out = std::make_shared<TensorImpl>();
+  out->storage = impl.storage;
+  out->sizes = impl.sizes;
+  out->strides = impl.strides;
+  out->offset = impl.offset;
+  out->dtype = impl.dtype;
+  out->is_view = impl.is_view;
+  if (impl.sparse) out->sparse = std::make_unique<SparseParts>(*impl.sparse);
+  return Tensor(std::move(out));
+}
+
+std::string shape_string(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+
+namespace core {
+
+int64_t numel_of(const Shape& sizes) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  return n;
+}
+
+Shape contiguous_strides(const Shape& sizes) {
+  Shape strides(sizes.size());
+  int64_t stride = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    strides[d] = stride;
+    stride *= std::max<int64_t>(sizes[d], 1);
+  }
+  return strides;
+}
+
+Tensor make_tensor(Shape sizes, Dtype dtype, bool zero) {
+  for (int64_t s : sizes)
+    if (s < 0)
+      throw ValueError(fmt::format("Trying to create tensor with negative dimension {}: {}", s,
+                                   shape_string(sizes)));
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(numel_of(sizes) * element_size(dtype), zero);
+  impl->strides = contiguous_strides(sizes);
+  impl->sizes = std::move(sizes);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = base.impl()->storage;
+  impl->sizes = std::move(sizes);
+  impl->strides = std::move(strides);
+  impl->offset = offset;
+  impl->dtype = base.dtype();
+  impl->is_view = true;
+  return Tensor(std::move(impl));
+}
+
+void check_defined(const char* where, const Tensor& t) {
+  if (!t.defined()) throw Error(fmt::format("{}: got an undefined tensor; expected a defined tensor", where));
+}
+
+void check_dense(const char* where, const Tensor& t) {
+  check_defined(where, t);
+  if (t.is_sparse())
+    throw TypeError(fmt::format("{}: got a sparse tensor; expected a dense (strided) tensor. "
+                                "Call to_dense() first", where));
+}
+
+Shape broadcast_shapes(const char* where, const Shape& a, const Shape& b) {
+  const size_t ndim = std::max(a.size(), b.size());
+  Shape out(ndim);
+  for (size_t i = 0; i < ndim; ++i) {
+    const int64_t sa = i < ndim - a.size() ? 1 : a[i - (ndim - a.size())];
+    const int64_t sb = i < ndim - b.size() ? 1 : b[i - (ndim - b.size())];
+    if (sa != sb && sa != 1 && sb != 1)
+      throw ValueError(fmt::format("{}: shapes {} and {} cannot be broadcast: size {} does not match "
+                                   "size {} at dim {}; expected equal sizes or 1",
+                                   where, shape_string(a), shape_string(b), sa, sb, i));
+    out[i] = sa == 1 ? sb : sa;
+  }
+  return out;
+}
+
+std::vector<int64_t> broadcast_byte_strides(const Tensor& t, const Shape& shape) {
+  const int64_t esize = static_cast<int64_t>(element_size(t.dtype()));
+  const size_t lead = shape.size() - t.sizes().size();
+  std::vector<int64_t> out(shape.size(), 0);
+  for (size_t i = 0; i < t.sizes().size(); ++i)
+    out[lead + i] = t.sizes()[i] == 1 ? 0 : t.strides()[i] * esize;
+  return out;
+}
+
+void copy_into(const Tensor& dst, const Tensor& src) {
+  check_dense("copy_", dst);
+  Tensor source = src.is_sparse() ? src.to_dense() : src;
+  broadcast_shapes("copy_", dst.sizes(), source.sizes());  // validates
+  if (source.dim() > dst.dim() || broadcast_shapes("copy_", dst.sizes(), source.sizes()) != dst.sizes())
+    throw ValueError(fmt::format("copy_: source of shape {} cannot be broadcast to the destination's "
+                                 "shape {}", shape_string(source.sizes()), shape_string(dst.sizes())));
+  if (dst.dtype() == source.dtype() && dst.is_contiguous() && source.is_contiguous() &&
+      dst.sizes() == source.sizes()) {
+    std::memmove(dst.raw_data(), source.raw_data(), dst.numel() * element_size(dst.dtype()));
+    return;
+  }
+  StridedLoop<2> loop;
+  loop.shape = dst.sizes();
+  loop.base = {static_cast<char*>(dst.raw_data()), static_cast<char*>(source.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(dst, dst.sizes()), broadcast_byte_strides(source, dst.sizes())};
+  dispatch(dst.dtype(), [&]<class D>() {
+    dispatch(source.dtype(), [&]<class S>() {
+      loop.run([](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t n) {
+        for (int64_t i = 0; i < n; ++i)
+          *reinterpret_cast<D*>(p[0] + i * s[0]) = static_cast<D>(*reinterpret_cast<const S*>(p[1] + i * s[1]));
+      });
+    });
+  });
+}
+
+Tensor contiguous(const Tensor& t) {
+  if (t.is_contiguous()) return t;
+  Tensor out = make_tensor(t.sizes(), t.dtype());
+  copy_into(out, t);
+  return out;
+}
+
+Tensor cast(const Tensor& t, Dtype dtype) {
+  if (t.dtype() == dtype) return t;
+  Tensor out = make_tensor(t.sizes(), dtype);
+  copy_into(out, t);
+  return out;
+}
+
+Tensor clone(const Tensor& t) {
+  if (t.is_sparse()) {
+    return sparse_coo_tensor(clone(t.indices()), clone(t.values()), t.sizes(), t.is_coalesced());
+  }
+  Tensor out = make_tensor(t.sizes(), t.dtype());
+  copy_into(out, t);
+  return out;
+}
+
+Tensor fill(const Tensor& t, double value) {
+  check_dense("fill_", t);
+  dispatch(t.dtype(), [&]<class T>() {
+    const T v = static_cast<T>(value);
+    StridedLoop<1> loop;
+    loop.shape = t.sizes();
+    loop.base = {static_cast<char*>(t.raw_data())};
+    loop.byte_strides = {broadcast_byte_strides(t, t.sizes())};
+    loop.run([v](std::array<char*, 1> p, std::array<int64_t, 1> s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = v;
+    });
+  });
+  return t;
+}
+
+}  // namespace core
+}  // namespace tg
+
+namespace tg::core {
+Tensor with_shape(const Tensor& fresh, Shape shape) {
+  Tensor out = as_strided(fresh, shape, contiguous_strides(shape), fresh.storage_offset());
+  out.impl()->is_view = false;
+  return out;
+}
+}  // namespace tg::core
+
+namespace tg::core {
+void check_defined_for_autograd(const Tensor& t) {
+  if (!t.defined())
+    throw Error("autograd: the tensor is undefined; expected a defined tensor (this often means .grad() "
+                "was read before any backward reached the tensor)");
+}
+}  // namespace tg::core
