@@ -10,8 +10,6 @@ namespace tg::core {
 
 namespace {
 
-int category(Dtype d) { return d == kBool ? 0 : is_floating(d) ? 2 : 1; }
-
 // ATen's combine_categories: a lower-priority operand (0-d, or a wrapped number)
 // changes the result only when it is of a higher category (bool < int < float).
 std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> lower) {
@@ -96,6 +94,7 @@ bool keeps_integer(UnaryOp op) {
 }  // namespace
 
 Dtype result_type(const Tensor& a, const Tensor& b) {
+  if (a.dtype() == b.dtype()) return a.dtype();  // every rule below agrees then
   std::optional<Dtype> dim_result, zero_result, wrapped_result;
   for (const Tensor* t : {&a, &b}) {
     if (t->impl()->is_wrapped_number)
@@ -157,6 +156,28 @@ Tensor unary(UnaryOp op, const Tensor& a) {
   return out;
 }
 
+Tensor unary_backward(UnaryBackwardOp op, const Tensor& grad, const Tensor& saved) {
+  const Dtype dtype = saved.dtype();
+  const Tensor g = cast(grad, dtype);
+  Tensor out = make_tensor(saved.sizes(), dtype);
+  dispatch_floating(dtype, [&]<class T>() {
+    switch (op) {
+      case UnaryBackwardOp::Exp: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * y; });
+      case UnaryBackwardOp::Log: return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return dy / x; });
+      case UnaryBackwardOp::Sqrt: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy / (2 * y); });
+      case UnaryBackwardOp::Abs:
+        return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return x > 0 ? dy : x < 0 ? -dy : T(0); });
+      case UnaryBackwardOp::Sigmoid:
+        return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * y * (1 - y); });
+      case UnaryBackwardOp::Tanh: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * (1 - y * y); });
+      case UnaryBackwardOp::Relu: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return y > 0 ? dy : T(0); });
+      case UnaryBackwardOp::LogSigmoid:
+        return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return dy * sigmoid(-x); });
+    }
+  });
+  return out;
+}
+
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_dense("binary op", a);
   check_dense("binary op", b);
@@ -165,9 +186,9 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (dtype == kBool && (op == BinaryOp::Sub || op == BinaryOp::Pow))
     throw TypeError(fmt::format("{}: both operands are bool; expected a numeric dtype",
                                 op == BinaryOp::Sub ? "sub" : "pow"));
-  const Shape shape = broadcast_shapes("binary op", a.sizes(), b.sizes());
   const Tensor x = cast(a, dtype), y = cast(b, dtype);
-  Tensor out = make_tensor(shape, dtype);
+  Tensor out = make_tensor(a.sizes() == b.sizes() ? a.sizes() : broadcast_shapes("binary op", a.sizes(), b.sizes()),
+                           dtype);
   dispatch(dtype, [&]<class T>() {
     switch (op) {
       case BinaryOp::Add: return binary_loop<T, T>(out, x, y, [](T p, T q) { return T(p + q); });

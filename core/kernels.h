@@ -41,6 +41,11 @@ Tensor wrapped_scalar(Scalar value);
 Tensor pow_scalar(const Tensor& a, double exponent);
 Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max);
 Tensor softplus(const Tensor& a, double beta, double threshold);
+// Fused backward rules of unary ops: one pass over (grad, saved) instead of a chain
+// of tensor ops, each with its own allocation. `saved` is the op's output for Exp,
+// Sqrt, Sigmoid, Tanh and Relu, and its input for Log, Abs and LogSigmoid.
+enum class UnaryBackwardOp { Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LogSigmoid };
+Tensor unary_backward(UnaryBackwardOp op, const Tensor& grad, const Tensor& saved);
 // In place on dst (dense, not broadcast): dst = dst op src (src broadcasts to dst).
 void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src);
 void add_scaled_into(const Tensor& dst, const Tensor& src, double alpha);  // dst += alpha * src

@@ -20,6 +20,12 @@ struct Storage {
   // autograd compares it with the version seen when a tensor was saved for backward.
   // Atomic because Hogwild threads step one shared table concurrently.
   std::atomic<uint32_t> version{0};
+
+ private:
+  // Scalars and tiny tensors live inside the Storage object itself: one allocation
+  // instead of two, which is most of the cost of a 1-element op.
+  static constexpr size_t kInlineBytes = 64;
+  alignas(16) unsigned char inline_[kInlineBytes];
 };
 
 }  // namespace tg

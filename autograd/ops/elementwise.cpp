@@ -13,20 +13,32 @@ using autograd::SavedTensor;
 using autograd::should_record;
 
 namespace {
-// An undefined gradient for an input that does not need one.
-Tensor if_needed(bool needed, const Tensor& grad, const Shape& shape) {
-  return needed ? core::sum_to(grad, shape) : Tensor();
-}
+
+// Maps an output gradient back to one input: sums over the dims that broadcasting
+// added or stretched. It keeps the input's shape only when broadcasting happened, so
+// the common same-shape op captures nothing that allocates.
+class SumToInput {
+ public:
+  SumToInput(const Tensor& input, const Tensor& out) : needed_(input.requires_grad()) {
+    if (input.sizes() != out.sizes()) shape_ = input.sizes();
+  }
+  bool needed() const { return needed_; }
+  Tensor operator()(const Tensor& grad) const { return shape_ ? core::sum_to(grad, *shape_) : grad; }
+
+ private:
+  bool needed_;
+  std::optional<Shape> shape_;
+};
+
 }  // namespace
 
 Tensor Tensor::add(const Tensor& other, double alpha) const {
   Tensor out = core::add_scaled(*this, other, alpha);
   if (!should_record({*this, other})) return out;
   return record("AddBackward0", out, {*this, other},
-                [a_shape = sizes(), b_shape = other.sizes(), alpha](const Tensor& grad) -> Gradients {
+                [to_a = SumToInput(*this, out), to_b = SumToInput(other, out), alpha](const Tensor& grad) -> Gradients {
                   // d(a + alpha*b)/da = 1, /db = alpha
-                  return {core::sum_to(grad, a_shape),
-                          core::sum_to(alpha == 1.0 ? grad : grad * alpha, b_shape)};
+                  return {to_a(grad), to_b.needed() ? to_b(alpha == 1.0 ? grad : grad * alpha) : Tensor()};
                 });
 }
 
@@ -34,35 +46,35 @@ Tensor Tensor::sub(const Tensor& other, double alpha) const {
   Tensor out = core::add_scaled(*this, other, -alpha);
   if (!should_record({*this, other})) return out;
   return record("SubBackward0", out, {*this, other},
-                [a_shape = sizes(), b_shape = other.sizes(), alpha](const Tensor& grad) -> Gradients {
-                  return {core::sum_to(grad, a_shape), core::sum_to(grad * -alpha, b_shape)};
+                [to_a = SumToInput(*this, out), to_b = SumToInput(other, out), alpha](const Tensor& grad) -> Gradients {
+                  return {to_a(grad), to_b.needed() ? to_b(grad * -alpha) : Tensor()};
                 });
 }
 
 Tensor Tensor::mul(const Tensor& other) const {
   Tensor out = core::binary(core::BinaryOp::Mul, *this, other);
   if (!should_record({*this, other})) return out;
-  const bool need_a = requires_grad(), need_b = other.requires_grad();
+  SumToInput to_a(*this, out), to_b(other, out);
   return record("MulBackward0", out, {*this, other},
-                [a = SavedTensor(need_b ? *this : Tensor()), b = SavedTensor(need_a ? other : Tensor()),
-                 a_shape = sizes(), b_shape = other.sizes(), need_a, need_b](const Tensor& grad) -> Gradients {
+                [a = SavedTensor(to_b.needed() ? *this : Tensor()), b = SavedTensor(to_a.needed() ? other : Tensor()),
+                 to_a, to_b](const Tensor& grad) -> Gradients {
                   // d(ab)/da = b, d(ab)/db = a
-                  return {if_needed(need_a, need_a ? grad * b.get() : grad, a_shape),
-                          if_needed(need_b, need_b ? grad * a.get() : grad, b_shape)};
+                  return {to_a.needed() ? to_a(grad * b.get()) : Tensor(),
+                          to_b.needed() ? to_b(grad * a.get()) : Tensor()};
                 });
 }
 
 Tensor Tensor::div(const Tensor& other) const {
   Tensor out = core::binary(core::BinaryOp::Div, *this, other);
   if (!should_record({*this, other})) return out;
-  const bool need_a = requires_grad(), need_b = other.requires_grad();
+  SumToInput to_a(*this, out), to_b(other, out);
   return record("DivBackward0", out, {*this, other},
-                [a = SavedTensor(need_b ? *this : Tensor()), b = SavedTensor(other), a_shape = sizes(),
-                 b_shape = other.sizes(), need_a, need_b](const Tensor& grad) -> Gradients {
+                [a = SavedTensor(to_b.needed() ? *this : Tensor()), b = SavedTensor(other), to_a,
+                 to_b](const Tensor& grad) -> Gradients {
                   // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
                   const Tensor& bv = b.get();
-                  return {if_needed(need_a, need_a ? grad / bv : grad, a_shape),
-                          if_needed(need_b, need_b ? -grad * a.get() / (bv * bv) : grad, b_shape)};
+                  return {to_a.needed() ? to_a(grad / bv) : Tensor(),
+                          to_b.needed() ? to_b(-grad * a.get() / (bv * bv)) : Tensor()};
                 });
 }
 

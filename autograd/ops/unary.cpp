@@ -10,6 +10,7 @@ using autograd::Gradients;
 using autograd::record;
 using autograd::SavedTensor;
 using autograd::should_record;
+using core::UnaryBackwardOp;
 using core::UnaryOp;
 
 Tensor Tensor::neg() const {
@@ -25,14 +26,18 @@ Tensor Tensor::exp() const {
   if (!should_record({*this})) return out;
   // d exp(x) = exp(x): reuse the output instead of recomputing it.
   return record("ExpBackward0", out, {*this},
-                [result = SavedTensor(out)](const Tensor& grad) -> Gradients { return {grad * result.get()}; });
+                [result = SavedTensor(out)](const Tensor& grad) -> Gradients {
+                  return {core::unary_backward(UnaryBackwardOp::Exp, grad, result.get())};
+                });
 }
 
 Tensor Tensor::log() const {
   Tensor out = core::unary(UnaryOp::Log, *this);
   if (!should_record({*this})) return out;
   return record("LogBackward0", out, {*this},
-                [x = SavedTensor(*this)](const Tensor& grad) -> Gradients { return {grad / x.get()}; });
+                [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
+                  return {core::unary_backward(UnaryBackwardOp::Log, grad, x.get())};
+                });
 }
 
 Tensor Tensor::sqrt() const {
@@ -40,7 +45,7 @@ Tensor Tensor::sqrt() const {
   if (!should_record({*this})) return out;
   // d sqrt(x) = 1 / (2 sqrt(x))
   return record("SqrtBackward0", out, {*this}, [result = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {grad / (result.get() * 2.0)};
+    return {core::unary_backward(UnaryBackwardOp::Sqrt, grad, result.get())};
   });
 }
 
@@ -49,7 +54,7 @@ Tensor Tensor::abs() const {
   if (!should_record({*this})) return out;
   // sign(0) = 0: the subgradient PyTorch picks at the kink.
   return record("AbsBackward0", out, {*this}, [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
-    return {grad * core::unary(UnaryOp::Sign, x.get())};
+    return {core::unary_backward(UnaryBackwardOp::Abs, grad, x.get())};
   });
 }
 
@@ -58,8 +63,7 @@ Tensor Tensor::sigmoid() const {
   if (!should_record({*this})) return out;
   // d sigmoid(x) = s (1 - s), with s the output
   return record("SigmoidBackward0", out, {*this}, [s = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    const Tensor& y = s.get();
-    return {grad * y * (1.0 - y)};
+    return {core::unary_backward(UnaryBackwardOp::Sigmoid, grad, s.get())};
   });
 }
 
@@ -68,8 +72,7 @@ Tensor Tensor::tanh() const {
   if (!should_record({*this})) return out;
   // d tanh(x) = 1 - tanh(x)^2
   return record("TanhBackward0", out, {*this}, [t = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    const Tensor& y = t.get();
-    return {grad * (1.0 - y * y)};
+    return {core::unary_backward(UnaryBackwardOp::Tanh, grad, t.get())};
   });
 }
 
@@ -78,7 +81,7 @@ Tensor Tensor::relu() const {
   if (!should_record({*this})) return out;
   // The gradient at 0 is 0, as in PyTorch (threshold_backward on the output).
   return record("ReluBackward0", out, {*this}, [y = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {where(y.get() > 0.0, grad, zeros({}, grad.dtype()))};
+    return {core::unary_backward(UnaryBackwardOp::Relu, grad, y.get())};
   });
 }
 
@@ -87,7 +90,7 @@ Tensor Tensor::logsigmoid() const {
   if (!should_record({*this})) return out;
   // d log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x): stable for large |x|.
   return record("LogSigmoidBackward0", out, {*this}, [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
-    return {grad * core::unary(UnaryOp::Sigmoid, -x.get())};
+    return {core::unary_backward(UnaryBackwardOp::LogSigmoid, grad, x.get())};
   });
 }
 
