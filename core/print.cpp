@@ -7,13 +7,15 @@
 // PyTorch picks one number style and one column width per tensor (so columns line up
 // across rows), from the elements that will actually be printed: a summarised tensor
 // (more than 1000 elements) only looks at its edge items. That also keeps printing a
-// 1e6-element tensor cheap: we read at most (2 * edgeitems)^dim elements of it.
+// 1e6-element tensor cheap: along each long dim only the edge items are read.
 #include "print.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <type_traits>
 
 namespace tg::core {
 

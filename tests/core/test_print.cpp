@@ -194,7 +194,9 @@ TEST_CASE("printing a 1e6-element tensor reads only its edges and is fast") {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   CHECK(text == "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.0000e+06, 1.0000e+06,\n"
                 "        1.0000e+06])");
-  CHECK(ms < 50.0);  // a full pass over 1e6 elements formatting each would take far longer
+  // Formatting all 1e6 elements takes about a second in a debug build; the edges take
+  // microseconds. The bound is loose because the machine may be busy.
+  CHECK(ms < 250.0);
 }
 
 TEST_CASE("a nan with its sign bit set prints as nan, as Python prints it") {
