@@ -7,7 +7,6 @@
 #include <tapegrad/core/print.h>
 #include <tapegrad/tapegrad.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -187,16 +186,12 @@ TEST_CASE("a negative zero keeps its sign and, being zero, does not widen the co
   CHECK(tg::to_string(tg::tensor({-0.0, 3.0})) == "tensor([-0., 3.])");
 }
 
-TEST_CASE("printing a 1e6-element tensor reads only its edges and is fast") {
+TEST_CASE("a 1e6-element tensor prints as a summary of its edges") {
+  // Its cost (edges only, microseconds) is measured in bench/, not here.
   const tg::Tensor big = tg::arange(1000000, tg::kFloat32);
-  const auto start = std::chrono::steady_clock::now();
   const std::string text = tg::to_string(big);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   CHECK(text == "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.0000e+06, 1.0000e+06,\n"
                 "        1.0000e+06])");
-  // Formatting all 1e6 elements takes about a second in a debug build; the edges take
-  // microseconds. The bound is loose because the machine may be busy.
-  CHECK(ms < 250.0);
 }
 
 TEST_CASE("a nan with its sign bit set prints as nan, as Python prints it") {
