@@ -11,6 +11,7 @@
 #include "accumulate.h"
 #include "meta.h"
 #include "node.h"
+#include "tape.h"
 
 namespace tg::autograd {
 
@@ -30,6 +31,10 @@ struct Run {
   std::unordered_map<Node*, size_t> captures;
   std::vector<Tensor> captured;
   bool accumulate_into_leaves = true;
+  // Instruments (autograd/tape.h): set when a guard is alive on this thread.
+  std::ostream* trace = nullptr;
+  bool detect_anomaly = false;
+  std::vector<const Node*> order;  // forward order, for naming nodes by tape position
 };
 
 void count_dependencies(const std::vector<Node*>& roots, Run& run) {
@@ -85,6 +90,8 @@ Gradients visit(Node& node, const Tensor& grad, bool retain_graph, Run& run) {
   }
   if (node.is_accumulator() && !run.accumulate_into_leaves) return {};
   Gradients grads = apply_node(node, grad);
+  if (run.trace) instruments::trace_node(*run.trace, node, grad, grads, run.order);
+  if (run.detect_anomaly) instruments::check_anomaly(node, grads, run.order);
   if (!retain_graph) node.release();
   return grads;
 }
@@ -105,6 +112,10 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_r
     keep_alive.push_back(std::move(edge.node));
   }
   count_dependencies(root_nodes, run);
+  run.trace = instruments::trace_stream();
+  run.detect_anomaly = instruments::anomaly_enabled();
+  if (run.trace || run.detect_anomaly)
+    run.order = instruments::forward_order(std::vector<const Node*>(root_nodes.begin(), root_nodes.end()));
   for (size_t i = 0; i < roots.size(); ++i) {
     Task& task = run.tasks[root_nodes[i]];
     task.grad = add_gradients(task.grad, seed_gradient(roots[i], grad_roots.empty() ? Tensor() : grad_roots[i]));

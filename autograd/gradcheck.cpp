@@ -53,18 +53,24 @@ bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, cons
   }
 
   for (size_t c = 0; c < checked.size(); ++c) {
-    // Perturb through a flat view of the input's own storage, so fn sees the change.
-    const Tensor flat = wrt[c].detach().reshape({-1});
-    if (!flat.impl()->is_view && !wrt[c].is_contiguous())
-      throw ValueError(fmt::format("gradcheck: inputs[{}] is not contiguous; expected a contiguous input", checked[c]));
-    double* data = flat.data_ptr<double>();
-    for (int64_t k = 0; k < flat.numel(); ++k) {
-      const double saved = data[k];
-      data[k] = saved + options.eps;
+    // Perturb element k in place, through the input's own strides, so fn sees the
+    // change whatever the input's layout (a transposed view works too).
+    const Tensor& input = wrt[c];
+    const Shape& sizes = input.sizes();
+    double* base = input.data_ptr<double>();
+    for (int64_t k = 0; k < input.numel(); ++k) {
+      int64_t rest = k, offset = 0;
+      for (int64_t d = input.dim() - 1; d >= 0; --d) {
+        offset += (rest % sizes[d]) * input.strides()[d];
+        rest /= sizes[d];
+      }
+      double& element = base[offset];
+      const double saved = element;
+      element = saved + options.eps;
       const std::vector<double> plus = evaluate(fn, inputs);
-      data[k] = saved - options.eps;
+      element = saved - options.eps;
       const std::vector<double> minus = evaluate(fn, inputs);
-      data[k] = saved;
+      element = saved;
       for (int64_t j = 0; j < n_out; ++j) {
         const double numeric = (plus[j] - minus[j]) / (2 * options.eps);
         const double exact = analytic[c][j][k];

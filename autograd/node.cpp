@@ -35,31 +35,57 @@ void Node::release() {
   released_ = true;
 }
 
+namespace {
+// The slots saved by the op being recorded on this thread: should_record() starts
+// the list, SavedTensor adds to it, set_history() hands it to the new node.
+thread_local std::vector<std::shared_ptr<const SavedSlot>> pending_saved;
+}  // namespace
+
 SavedTensor::SavedTensor(const Tensor& t) {
   if (!t.defined()) return;  // an op saves nothing for an input that needs no gradient
-  data_ = t.detach();
-  saved_version_ = t.version();
-  if (const AutogradMeta* meta = find_meta(t); meta && meta->grad_fn) producer_ = meta->grad_fn->name();
+  auto slot = std::make_shared<SavedSlot>();
+  slot->data = t.detach();
+  slot->saved_version = t.version();
+  if (const AutogradMeta* meta = find_meta(t)) {
+    if (meta->grad_fn) {
+      slot->producer = meta->grad_fn->name();
+      slot->producer_id = meta->grad_fn.get();
+    }
+    slot->leaf_name = meta->name;
+  }
+  pending_saved.push_back(slot);
+  slot_ = std::move(slot);
 }
 
 const Tensor& SavedTensor::get() const {
-  if (!data_.defined()) return data_;
-  const uint32_t current = data_.version();
-  if (current != saved_version_) {
-    const std::string output_of = producer_.empty() ? "" : fmt::format(", which is output 0 of {},", producer_);
+  static const Tensor undefined;
+  if (!slot_) return undefined;
+  const Tensor& data = slot_->data;
+  const uint32_t current = data.version();
+  if (current != slot_->saved_version) {
+    const std::string output_of =
+        slot_->producer.empty() ? "" : fmt::format(", which is output 0 of {},", slot_->producer);
     throw SavedTensorModified{fmt::format(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         "[{} {}]{} is at version {}; expected version {} instead. Hint: clone() the tensor before the "
         "in-place op, or do the in-place op after backward()",
-        legacy_type_name(data_.dtype()), shape_string(data_.sizes()), output_of, current, saved_version_)};
+        legacy_type_name(data.dtype()), shape_string(data.sizes()), output_of, current, slot_->saved_version)};
   }
-  return data_;
+  return data;
+}
+
+void Node::set_output(const Tensor& out) {
+  output_sizes_ = out.sizes();
+  output_dtype_ = out.dtype();
 }
 
 bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
   if (!is_grad_enabled()) return false;
   for (const Tensor& input : inputs)
-    if (input.requires_grad()) return true;
+    if (input.requires_grad()) {
+      pending_saved.clear();
+      return true;
+    }
   return false;
 }
 
@@ -77,6 +103,11 @@ Edge gradient_edge(const Tensor& t) {
 }
 
 void set_history(const Tensor& out, std::shared_ptr<Node> node) {
+  node->set_output(out);
+  if (!pending_saved.empty()) {
+    node->set_saved(std::move(pending_saved));
+    pending_saved.clear();
+  }
   AutogradMeta& meta = meta_of(out);
   meta.requires_grad = true;
   meta.grad_fn = std::move(node);

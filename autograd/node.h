@@ -29,6 +29,8 @@ struct Edge {
   Dtype dtype = kFloat32;
 };
 
+struct SavedSlot;
+
 class Node {
  public:
   Node(std::string_view name, std::vector<Edge> next_edges);
@@ -38,7 +40,8 @@ class Node {
 
   std::string_view name() const { return name_; }
   const std::vector<Edge>& next_edges() const { return next_edges_; }
-  // Creation order: the engine runs later nodes first among those that are ready.
+  // Creation order, which is forward execution order. Among the nodes that are
+  // ready, the engine runs the latest-created first.
   uint64_t sequence_nr() const { return sequence_nr_; }
   bool is_released() const { return released_; }
 
@@ -47,6 +50,16 @@ class Node {
   // not retain the graph. A released node refuses to run again.
   void release();
   virtual bool is_accumulator() const { return false; }
+
+  // What the op produced and what it saved, for the tape printer (autograd/tape.h).
+  const Shape& output_sizes() const { return output_sizes_; }
+  Dtype output_dtype() const { return output_dtype_; }
+  const std::vector<std::shared_ptr<const SavedSlot>>& saved() const { return saved_; }
+  void set_output(const Tensor& out);
+  void set_saved(std::vector<std::shared_ptr<const SavedSlot>> saved) { saved_ = std::move(saved); }
+  // Marks input i as receiving a sparse COO gradient (drawn as such by to_dot).
+  void mark_sparse_gradient(size_t input) { sparse_inputs_ |= uint64_t{1} << (input & 63); }
+  bool sends_sparse_gradient(size_t input) const { return (sparse_inputs_ >> (input & 63)) & 1; }
 
   // Keeps the incoming gradient of this node's output in that tensor's .grad
   // (Tensor::retain_grad()).
@@ -60,6 +73,10 @@ class Node {
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
   bool released_ = false;
+  Shape output_sizes_;
+  Dtype output_dtype_ = kFloat32;
+  std::vector<std::shared_ptr<const SavedSlot>> saved_;
+  uint64_t sparse_inputs_ = 0;
 };
 
 // An op's backward as a lambda: Gradients(const Tensor& grad_out).
@@ -92,20 +109,28 @@ class AccumulateGrad final : public Node {
 // A tensor kept for backward, with the version it had when saved. get() throws
 // if an in-place op changed it since, because the gradient would silently be wrong.
 // It keeps a detached alias (same storage, no history), so saved tensors never hold
-// a graph alive and freeing a deep graph never recurses through them.
+// a graph alive and freeing a deep graph never recurses through them. The slot is
+// shared with the node that records the op, so the tape printer can show it.
+struct SavedSlot {
+  Tensor data;
+  uint32_t saved_version = 0;
+  std::string_view producer;  // grad_fn name of the saved tensor, "" for a leaf
+  // Identity of that grad_fn, for the tape printer to cross-reference; never dereferenced.
+  const void* producer_id = nullptr;
+  std::string leaf_name;  // the leaf's name (parameter name), if any
+};
+
 class SavedTensor {
  public:
   SavedTensor() = default;
   explicit SavedTensor(const Tensor& t);
   const Tensor& get() const;
-  const Shape& sizes() const { return data_.sizes(); }
-  Dtype dtype() const { return data_.dtype(); }
-  bool defined() const { return data_.defined(); }
+  const Shape& sizes() const { return slot_->data.sizes(); }
+  Dtype dtype() const { return slot_->data.dtype(); }
+  bool defined() const { return slot_ != nullptr; }
 
  private:
-  Tensor data_;
-  uint32_t saved_version_ = 0;
-  std::string_view producer_;  // grad_fn name of the saved tensor, "" for a leaf
+  std::shared_ptr<SavedSlot> slot_;
 };
 
 // Thrown by SavedTensor::get(); the engine adds the node's name and rethrows as tg::Error.
@@ -119,7 +144,8 @@ bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> i
 // The edge that a gradient for `t` should flow along.
 Edge gradient_edge(const Tensor& t);
 
-// Attaches `node` as out's grad_fn (out requires grad from now on).
+// Attaches `node` as out's grad_fn (out requires grad from now on), with the
+// tensors saved since the last should_record() that said yes.
 void set_history(const Tensor& out, std::shared_ptr<Node> node);
 
 // Records an op: `out` gets a node whose backward is `fn`. Call it after

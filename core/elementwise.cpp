@@ -309,6 +309,16 @@ Tensor softplus(const Tensor& a, double beta, double threshold) {
 void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   check_dense("in-place op", dst);
   check_dense("in-place op", src);
+  // The gradient-accumulation case: same shape and dtype, both contiguous.
+  if (op == BinaryOp::Add && dst.dtype() == src.dtype() && dst.sizes() == src.sizes() && dst.is_contiguous() &&
+      src.is_contiguous() && dst.dtype() != kBool) {
+    dispatch(dst.dtype(), [&]<class T>() {
+      T* out = static_cast<T*>(dst.raw_data());
+      const T* in = static_cast<const T*>(src.raw_data());
+      for (int64_t i = 0, n = dst.numel(); i < n; ++i) out[i] = static_cast<T>(out[i] + in[i]);
+    });
+    return;
+  }
   const Shape shape = broadcast_shapes("in-place op", dst.sizes(), src.sizes());
   if (shape != dst.sizes())
     throw ValueError(fmt::format("in-place op: the operand's shape {} does not broadcast to the destination's "

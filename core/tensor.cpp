@@ -1,6 +1,7 @@
 // Tensor metadata, element access and the layout kernels every op builds on.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels.h"
@@ -183,6 +184,7 @@ void copy_into(const Tensor& dst, const Tensor& src) {
   if (source.dim() > dst.dim() || broadcast_shapes("copy_", dst.sizes(), source.sizes()) != dst.sizes())
     throw ValueError(fmt::format("copy_: source of shape {} cannot be broadcast to the destination's "
                                  "shape {}", shape_string(source.sizes()), shape_string(dst.sizes())));
+  if (dst.numel() == 0) return;
   if (dst.dtype() == source.dtype() && dst.is_contiguous() && source.is_contiguous() &&
       dst.sizes() == source.sizes()) {
     std::memmove(dst.raw_data(), source.raw_data(), dst.numel() * element_size(dst.dtype()));
@@ -229,6 +231,10 @@ Tensor fill(const Tensor& t, double value) {
   check_dense("fill_", t);
   dispatch(t.dtype(), [&]<class T>() {
     const T v = static_cast<T>(value);
+    if (t.is_contiguous()) {
+      std::fill_n(static_cast<T*>(t.raw_data()), t.numel(), v);
+      return;
+    }
     StridedLoop<1> loop;
     loop.shape = t.sizes();
     loop.base = {static_cast<char*>(t.raw_data())};

@@ -1,0 +1,75 @@
+#pragma once
+// Instruments that show the tape: what was recorded, what backward does with it.
+//
+//   tg::Tensor loss = (w * x + b).tanh().sum();
+//   tg::autograd::print_tape(loss);                 // the recorded ops, in forward order
+//   std::string dot = tg::autograd::to_dot(loss);   // Graphviz text
+//   {
+//     tg::autograd::TraceBackwardGuard trace;       // backward() narrates each step
+//     tg::autograd::DetectAnomalyGuard anomaly;     // and stops at the first NaN/Inf
+//     loss.backward();
+//   }
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "../core/tensor.h"
+
+namespace tg::autograd {
+
+class Node;
+
+// The ops recorded behind t in forward (execution) order: op name, output shape and
+// dtype, which inputs it reads (earlier ops by position, leaves by name), what it
+// saved for backward. A graph of more than `max_ops` ops is summarised.
+std::string tape_string(const Tensor& t, size_t max_ops = 40);
+void print_tape(const Tensor& t, std::ostream& out);
+void print_tape(const Tensor& t);  // to std::cout
+
+// Graphviz DOT text for the graph behind t: ops, leaves (with parameter names and
+// shapes), edges in the direction data flows; sparse-gradient edges are dashed.
+std::string to_dot(const Tensor& t);
+
+// While one is alive on this thread, backward() prints each node as it runs: the
+// gradient arriving, the gradients it sends to each input, and what accumulates into
+// each leaf's .grad (sparse gradients as row/value pairs).
+class TraceBackwardGuard {
+ public:
+  TraceBackwardGuard();
+  explicit TraceBackwardGuard(std::ostream& out);
+  ~TraceBackwardGuard();
+  TraceBackwardGuard(const TraceBackwardGuard&) = delete;
+  TraceBackwardGuard& operator=(const TraceBackwardGuard&) = delete;
+
+ private:
+  std::ostream* previous_;
+};
+
+// While one is alive on this thread, backward() checks every gradient a node
+// produces and throws tg::Error at the first NaN or Inf, naming the node, its
+// position on the tape and the forward op that recorded it.
+class DetectAnomalyGuard {
+ public:
+  DetectAnomalyGuard();
+  ~DetectAnomalyGuard();
+  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// ---- used by the engine (autograd/engine.cpp)
+namespace instruments {
+// The nodes behind `roots` (leaf sinks included), in forward order.
+std::vector<const Node*> forward_order(const std::vector<const Node*>& roots);
+// "#3 tanh (TanhBackward0)": how the tape printer names a node.
+std::string describe(const Node& node, const std::vector<const Node*>& order);
+std::ostream* trace_stream();
+bool anomaly_enabled();
+void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out,
+                const std::vector<Tensor>& grads, const std::vector<const Node*>& order);
+void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const std::vector<const Node*>& order);
+}  // namespace instruments
+
+}  // namespace tg::autograd
