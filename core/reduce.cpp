@@ -16,6 +16,21 @@ namespace {
 
 template <class T> using Accumulator = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
 
+// The total of x[0, n). One running total would make every addition wait for the
+// previous one; kLanes independent totals (added together at the end) keep the
+// adder busy and let the compiler vectorise the loop.
+template <class T, class Acc> Acc contiguous_total(const T* x, int64_t n) {
+  constexpr int64_t kLanes = 8;
+  Acc lanes[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int64_t k = 0; k < kLanes; ++k) lanes[k] += static_cast<Acc>(x[i + k]);
+  Acc total = 0;
+  for (; i < n; ++i) total += static_cast<Acc>(x[i]);
+  for (int64_t k = 0; k < kLanes; ++k) total += lanes[k];
+  return total;
+}
+
 // sum over dims, each result multiplied by `scale` before it is rounded to out_dtype
 // (scale = 1 / count gives the mean).
 Tensor scaled_sum(const char* where, const Tensor& t, const std::vector<int64_t>& dims, bool keepdim, double scale) {
@@ -42,15 +57,22 @@ Tensor scaled_sum(const char* where, const Tensor& t, const std::vector<int64_t>
       loop.base = {reinterpret_cast<char*>(acc.data()), static_cast<char*>(in.raw_data())};
       loop.byte_strides = {acc_strides, broadcast_byte_strides(in, in.sizes())};
       loop.run([](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
-        if (s[0] == 0) {  // the run lies in one slice: keep its total in a register
-          Acc total = 0;
+        if (s[0] == 0) {  // the run lies in one slice
           if (s[1] == int64_t{sizeof(T)}) {
-            const T* x = reinterpret_cast<const T*>(p[1]);
-            for (int64_t i = 0; i < count; ++i) total += x[i];
+            *reinterpret_cast<Acc*>(p[0]) += contiguous_total<T, Acc>(reinterpret_cast<const T*>(p[1]), count);
           } else {
+            Acc total = 0;
             for (int64_t i = 0; i < count; ++i) total += *reinterpret_cast<const T*>(p[1] + i * s[1]);
+            *reinterpret_cast<Acc*>(p[0]) += total;
           }
-          *reinterpret_cast<Acc*>(p[0]) += total;
+          return;
+        }
+        if (s[0] == int64_t{sizeof(Acc)} && s[1] == int64_t{sizeof(T)}) {
+          // A row added onto a row of accumulators (e.g. sum(0) of a matrix): plain
+          // pointers, so the compiler vectorises it.
+          Acc* acc_row = reinterpret_cast<Acc*>(p[0]);
+          const T* x = reinterpret_cast<const T*>(p[1]);
+          for (int64_t i = 0; i < count; ++i) acc_row[i] += static_cast<Acc>(x[i]);
           return;
         }
         for (int64_t i = 0; i < count; ++i)
@@ -84,6 +106,12 @@ Tensor sum_dims(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim)
 }
 
 Tensor mean_dims(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
+  check_dense("mean", t);
+  // PyTorch refuses too: an integer mean has no dtype that holds it exactly.
+  if (!is_floating(t.dtype()))
+    throw TypeError(fmt::format("mean: input dtype = {} has no mean dtype to infer; expected a floating point "
+                                "dtype (float32 or float64). Convert first, e.g. x.to(tg::kFloat32).mean()",
+                                dtype_name(t.dtype())));
   // 1 / 0 = inf and 0 * inf = nan: the mean of an empty slice is nan, as in PyTorch.
   return scaled_sum("mean", t, dims, keepdim, 1.0 / static_cast<double>(slice_numel(t, dims)));
 }

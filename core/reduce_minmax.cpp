@@ -21,13 +21,20 @@ template <class T> bool is_nan(T v) {
 }
 
 // Index of the extremum of row[0, n), n >= 1.
+// Strict comparisons keep the first of equal values; a NaN fails every comparison,
+// so it is looked for only on the (rare) path where v did not win.
 template <class T> int64_t extremum_index(Extremum op, const T* row, int64_t n) {
-  int64_t best = 0;
   if (is_nan(row[0])) return 0;
+  int64_t best = 0;
+  T best_value = row[0];
   for (int64_t j = 1; j < n; ++j) {
     const T v = row[j];
-    if (is_nan(v)) return j;
-    if (op == Extremum::Max ? v > row[best] : v < row[best]) best = j;
+    if (op == Extremum::Max ? v > best_value : v < best_value) {
+      best_value = v;
+      best = j;
+    } else if (is_nan(v)) {
+      return j;
+    }
   }
   return best;
 }

@@ -83,22 +83,10 @@ Tensor Tensor::sum(Shape dims, bool keepdim) const {
   });
 }
 
-// ---- mean
-
-namespace {
-
-void check_mean_dtype(const Tensor& t) {
-  if (!is_floating(t.dtype()))
-    throw TypeError(fmt::format("mean: input dtype = {} has no mean dtype to infer; expected a floating point "
-                                "dtype (float32 or float64). Convert first, e.g. x.to(tg::kFloat32).mean()",
-                                dtype_name(t.dtype())));
-}
-
-}  // namespace
+// ---- mean (an integer input raises TypeError in core::mean_dims)
 
 Tensor Tensor::mean() const {
   core::check_dense("mean", *this);
-  check_mean_dtype(*this);
   Tensor out = core::mean_dims(*this, all_dims(*this), /*keepdim=*/false);
   if (!should_record({*this})) return out;
   return record("MeanBackward0", out, {*this}, [in_shape = sizes()](const Tensor& grad) -> Gradients {
@@ -111,7 +99,6 @@ Tensor Tensor::mean(int64_t d, bool keepdim) const { return mean(Shape{d}, keepd
 Tensor Tensor::mean(Shape dims, bool keepdim) const {
   core::check_dense("mean", *this);
   const std::vector<int64_t> reduced = reduction_dims("mean", dims, dim());
-  check_mean_dtype(*this);
   Tensor out = core::mean_dims(*this, reduced, keepdim);
   if (!should_record({*this})) return out;
   return record("MeanBackward1", out, {*this}, [in_shape = sizes(), reduced, keepdim](const Tensor& grad) -> Gradients {

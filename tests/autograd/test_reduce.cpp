@@ -359,3 +359,34 @@ TEST_CASE("a dim named twice raises ValueError") {
   CHECK_THROWS_WITH_AS(tg::ones({2, 3}).mean(tg::Shape{1, 1}), doctest::Contains("mean: dims [1, 1]"),
                        tg::ValueError);
 }
+
+// ---- strided inputs (the golden inputs are all contiguous)
+
+TEST_CASE("every reduction of a transposed, narrowed view equals that of its contiguous copy") {
+  tg::manual_seed(3);
+  const tg::Tensor base = tg::randn({4, 5, 6}, tg::kFloat64);
+  const tg::Tensor view = base.transpose(0, 2).narrow(1, 1, 3);  // (6, 3, 4), strided
+  const tg::Tensor copy = view.contiguous();
+  REQUIRE_FALSE(view.is_contiguous());
+  const std::vector<std::function<tg::Tensor(const tg::Tensor&)>> ops = {
+      [](const tg::Tensor& t) { return t.sum(); },
+      [](const tg::Tensor& t) { return t.sum(tg::Shape{0, 2}); },
+      [](const tg::Tensor& t) { return t.mean(1, true); },
+      [](const tg::Tensor& t) { return t.prod(-1); },
+      [](const tg::Tensor& t) { return t.max(); },
+      [](const tg::Tensor& t) { return t.min(0); },
+      [](const tg::Tensor& t) { return t.argmax(1).to(tg::kFloat64); },
+      [](const tg::Tensor& t) { return t.argmin().to(tg::kFloat64); },
+      [](const tg::Tensor& t) { return t.norm(3.5, 0); },
+      [](const tg::Tensor& t) { return t.norm(-INFINITY); },
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    CAPTURE(i);
+    const std::vector<double> expected = as_doubles(ops[i](copy));
+    const std::vector<double> actual = as_doubles(ops[i](view));
+    REQUIRE(actual.size() == expected.size());
+    for (size_t k = 0; k < actual.size(); ++k) CHECK(actual[k] == doctest::Approx(expected[k]).epsilon(1e-12));
+  }
+  CHECK(gradcheck([](const tg::Tensor& t) { return t.narrow(2, 0, 3).transpose(0, 2).prod(1); }, base));
+  CHECK(gradcheck([](const tg::Tensor& t) { return t.transpose(0, 1).norm(2.0, -1); }, base));
+}
