@@ -158,6 +158,7 @@ ReductionSlices reduction_slices(const Tensor& t, const std::vector<int64_t>& di
 
 Tensor from_reduction_layout(const Tensor& rows_like, const ReductionSlices& slices, const Shape& in_shape) {
   // rows_like is contiguous in slices.order; read it back through strides in t's order.
+  if (numel_of(in_shape) == 0) return make_tensor(in_shape, rows_like.dtype());  // nothing to move
   const int64_t ndim = static_cast<int64_t>(in_shape.size());
   Shape permuted_sizes(ndim);
   for (int64_t k = 0; k < ndim; ++k) permuted_sizes[k] = in_shape[slices.order[k]];
