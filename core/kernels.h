@@ -112,3 +112,12 @@ Tensor arg_extremum_all(Extremum op, const Tensor& t, const char* where);  // 0-
 // (values, int64 indices) along one normalised dim.
 std::pair<Tensor, Tensor> extremum_dim(Extremum op, const Tensor& t, int64_t dim, bool keepdim, const char* where);
 }  // namespace tg::core
+
+namespace tg::core {
+// Slices of t along dim picked by index (int32 or int64, 1-d, values already checked
+// to lie in [0, t.size(dim))): out.size(dim) == index.numel(). t has at least one dim.
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
+// dst.select(dim, index[i]) += alpha * src.select(dim, i) for every i, in place with no
+// version bump; a repeated index receives every slice. Same checked preconditions.
+void index_add_into(const Tensor& dst, int64_t dim, const Tensor& index, const Tensor& src, double alpha);
+}  // namespace tg::core

@@ -1,0 +1,72 @@
+// Index kernels along one dim: index_select (a gather of slices) and index_add (its
+// adjoint, a scatter-add of slices). Indices arrive checked (autograd/ops/index.cpp).
+//
+// A contiguous tensor, seen around dim, is (outer, size, inner): slice j of outer
+// block o is the run of `inner` elements at (o * size + j) * inner.
+#include <cstring>
+
+#include "kernels.h"
+
+namespace tg::core {
+
+namespace {
+
+struct AroundDim {
+  int64_t outer = 1;
+  int64_t inner = 1;
+};
+
+AroundDim around_dim(const Shape& sizes, int64_t dim) {
+  AroundDim split;
+  for (int64_t d = 0; d < dim; ++d) split.outer *= sizes[d];
+  for (size_t d = dim + 1; d < sizes.size(); ++d) split.inner *= sizes[d];
+  return split;
+}
+
+std::vector<int64_t> index_values(const Tensor& index) { return cast(index, kInt64).to_vector<int64_t>(); }
+
+}  // namespace
+
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
+  const std::vector<int64_t> picks = index_values(index);
+  const int64_t count = static_cast<int64_t>(picks.size());
+  Shape out_shape = t.sizes();
+  out_shape[dim] = count;
+  Tensor out = make_tensor(out_shape, t.dtype());
+  if (out.numel() == 0) return out;
+  const Tensor in = contiguous(t);
+  const AroundDim split = around_dim(t.sizes(), dim);
+  const int64_t size = t.size(dim);
+  const size_t slice_bytes = split.inner * element_size(t.dtype());
+  const char* src = static_cast<const char*>(in.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  for (int64_t o = 0; o < split.outer; ++o)
+    for (int64_t i = 0; i < count; ++i)
+      std::memcpy(dst + (o * count + i) * slice_bytes, src + (o * size + picks[i]) * slice_bytes, slice_bytes);
+  return out;
+}
+
+void index_add_into(const Tensor& dst, int64_t dim, const Tensor& index, const Tensor& src, double alpha) {
+  const std::vector<int64_t> picks = index_values(index);
+  const int64_t count = static_cast<int64_t>(picks.size());
+  if (dst.numel() == 0 || count == 0) return;
+  // The loop wants a contiguous destination; a strided one is updated through a copy.
+  const Tensor work = contiguous(dst);
+  const Tensor source = contiguous(cast(src, dst.dtype()));
+  const AroundDim split = around_dim(dst.sizes(), dim);
+  const int64_t size = dst.size(dim), inner = split.inner;
+  dispatch(dst.dtype(), [&]<class T>() {
+    const T scale = static_cast<T>(alpha);
+    T* out = static_cast<T*>(work.raw_data());
+    const T* in = static_cast<const T*>(source.raw_data());
+    for (int64_t o = 0; o < split.outer; ++o)
+      for (int64_t i = 0; i < count; ++i) {
+        T* row = out + (o * size + picks[i]) * inner;
+        const T* from = in + (o * count + i) * inner;
+        for (int64_t j = 0; j < inner; ++j) row[j] = static_cast<T>(row[j] + scale * from[j]);
+      }
+  });
+  if (!work.is_same(dst)) copy_into(dst, work);
+}
+
+}  // namespace tg::core
