@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "core/format.h"
+#include "core/serialize.h"
 #include "autograd/grad_mode.h"
 #include "autograd/engine.h"
 #include "autograd/gradcheck.h"
+#include "optim/optim.h"
