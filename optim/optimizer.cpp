@@ -201,7 +201,9 @@ void Optimizer::zero_grad(bool set_to_none) {
         *grad.impl()->sparse = *empty.impl()->sparse;
         grad.bump_version();
       } else {
-        grad = grad.detach();
+        // Zeroed in place, the same object, as PyTorch does; a gradient carrying
+        // history (higher-order backward) is detached first.
+        if (!grad.is_leaf()) grad = grad.detach();
         core::fill(grad, 0.0);
         grad.bump_version();
       }
