@@ -50,6 +50,8 @@ class Writer {
  public:
   Writer(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   void bytes(const void* data, size_t size) {
+    // Never a null buffer: zlib's crc32 of Z_NULL restarts at 0.
+    if (size == 0) return;
     crc_ = crc32_z(crc_, static_cast<const Bytef*>(data), size);
     raw(data, size);
   }
@@ -114,7 +116,7 @@ class Reader {
                               "tapegrad file", path_, what, size, left_));
     if (size && std::fread(out, 1, size, file_) != size)
       throw Error(fmt::format("load: reading '{}' failed: {}", path_, std::strerror(errno)));
-    crc_ = crc32_z(crc_, static_cast<const Bytef*>(out), size);
+    if (size) crc_ = crc32_z(crc_, static_cast<const Bytef*>(out), size);
     left_ -= size;
   }
   template <class T> T number(const char* what) {
