@@ -46,8 +46,8 @@ void Adagrad::update(const Tensor& param, const Tensor& grad, const OptimizerOpt
   const double clr = o.lr() / (1.0 + static_cast<double>(slot.step - 1) * o.lr_decay());
   const kernels::AdagradHyper h{clr, o.weight_decay(), o.eps(), o.maximize()};
   if (grad.is_sparse()) {
-    const Tensor coalesced = grad.coalesce();
-    kernels::with_contiguous(param, [&](const Tensor& target) { kernels::adagrad_rows(target, coalesced, slot.sum, h); });
+    // Coalesced inside the kernel, row by row (see Note [uncoalesced sparse gradients]).
+    kernels::with_contiguous(param, [&](const Tensor& target) { kernels::adagrad_rows(target, grad, slot.sum, h); });
   } else {
     const Tensor g = kernels::dense_grad_for(param, grad);
     kernels::with_contiguous(param, [&](const Tensor& target) { kernels::adagrad_dense(target, g, slot.sum, h); });

@@ -3,6 +3,7 @@
 // the operations are the same.
 #include "row_kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct SparseRows {
   int64_t width = 0;
   Tensor values;   // contiguous, in the requested dtype
   Tensor indices;  // keeps `position` alive when it points into the indices
+  bool coalesced = false;
 };
 
 SparseRows rows_of(const Tensor& sparse, Dtype dtype) {
@@ -26,6 +28,7 @@ SparseRows rows_of(const Tensor& sparse, Dtype dtype) {
   const Tensor idx = core::contiguous(sparse.indices());
   const int64_t sparse_dim = idx.size(0);
   rows.count = idx.size(1);
+  rows.coalesced = sparse.is_coalesced();
   rows.values = core::contiguous(core::cast(sparse.values(), dtype));
   int64_t width = 1;
   for (int64_t d = sparse_dim; d < sparse.dim(); ++d) width *= sparse.size(d);
@@ -44,6 +47,36 @@ SparseRows rows_of(const Tensor& sparse, Dtype dtype) {
 }
 
 template <class T> T* data(const Tensor& t) { return static_cast<T*>(t.raw_data()); }
+
+// Coalescing streamed into the update: calls fn(position, summed_row) once per distinct
+// row, in ascending row order, with the values of its entries summed in their original
+// order (the sums coalesce() would produce, bit for bit), without building the
+// coalesced tensor. A gradient already flagged coalesced is walked as it is.
+template <class T, class F> void for_each_summed_row(const SparseRows& rows, F&& fn) {
+  const T* values = data<T>(rows.values);
+  const int64_t width = rows.width;
+  std::vector<int64_t> order(rows.count);
+  for (int64_t k = 0; k < rows.count; ++k) order[k] = k;
+  if (!rows.coalesced)
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return rows.position[a] < rows.position[b]; });
+  std::vector<T> sum(width);
+  for (int64_t k = 0; k < rows.count;) {
+    const int64_t position = rows.position[order[k]];
+    const T* first = values + order[k] * width;
+    ++k;
+    if (k == rows.count || rows.position[order[k]] != position) {  // a single entry: no copy
+      fn(position, first);
+      continue;
+    }
+    std::copy(first, first + width, sum.begin());
+    for (; k < rows.count && rows.position[order[k]] == position; ++k) {
+      const T* row = values + order[k] * width;
+      for (int64_t c = 0; c < width; ++c) sum[c] = sum[c] + row[c];
+    }
+    fn(position, sum.data());
+  }
+}
 
 }  // namespace
 
@@ -135,18 +168,16 @@ void adagrad_rows(const Tensor& param, const Tensor& grad, const Tensor& sum, co
   dispatch_floating(param.dtype(), [&]<class T>() {
     T* theta = data<T>(param);
     T* s = data<T>(sum);
-    const T* values = data<T>(rows.values);
     const T clr = static_cast<T>(h.clr), eps = static_cast<T>(h.eps);
-    for (int64_t k = 0; k < rows.count; ++k) {
-      T* theta_row = theta + rows.position[k] * rows.width;
-      T* s_row = s + rows.position[k] * rows.width;
-      const T* g = values + k * rows.width;
+    for_each_summed_row<T>(rows, [&](int64_t position, const T* g) {
+      T* theta_row = theta + position * rows.width;
+      T* s_row = s + position * rows.width;
       for (int64_t c = 0; c < rows.width; ++c) {
         const T d = h.maximize ? -g[c] : g[c];
         s_row[c] = s_row[c] + d * d;
         theta_row[c] = theta_row[c] + (-clr) * (d / (std::sqrt(s_row[c]) + eps));
       }
-    }
+    });
   });
 }
 
@@ -157,13 +188,11 @@ void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp
     T* theta = data<T>(param);
     T* m = data<T>(exp_avg);
     T* v = data<T>(exp_avg_sq);
-    const T* values = data<T>(rows.values);
     const T one_minus_beta1 = static_cast<T>(1.0 - h.beta1), one_minus_beta2 = static_cast<T>(1.0 - h.beta2);
     const T eps = static_cast<T>(h.eps), minus_step_size = static_cast<T>(-h.step_size);
-    for (int64_t k = 0; k < rows.count; ++k) {
-      const int64_t offset = rows.position[k] * rows.width;
+    for_each_summed_row<T>(rows, [&](int64_t position, const T* g) {
+      const int64_t offset = position * rows.width;
       T *theta_row = theta + offset, *m_row = m + offset, *v_row = v + offset;
-      const T* g = values + k * rows.width;
       for (int64_t c = 0; c < rows.width; ++c) {
         const T d = h.maximize ? -g[c] : g[c];
         // PyTorch moves each moment by (1 - beta) * (target - old): the same value
@@ -172,7 +201,7 @@ void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp
         v_row[c] = v_row[c] + (d * d - v_row[c]) * one_minus_beta2;
         theta_row[c] = theta_row[c] + minus_step_size * (m_row[c] / (std::sqrt(v_row[c]) + eps));
       }
-    }
+    });
   });
 }
 

@@ -38,10 +38,12 @@ void sgd_dense(const Tensor& param, const Tensor& grad, const Tensor& buffer, bo
 Tensor merge_coalesced(const Tensor& a, double alpha, const Tensor& b, double beta);
 
 void adagrad_dense(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradHyper& h);
-// grad coalesced: only its rows of sum and param are read or written.
+// grad sparse, coalesced or not: its entries are summed per row first (squaring needs
+// the whole row's gradient), then only those rows of sum and param are touched.
 void adagrad_rows(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradHyper& h);
 
-// grad coalesced: rows absent from it keep their parameter and both moments.
+// grad sparse, coalesced or not (summed per row first); rows absent from it keep their
+// parameter and both moments.
 void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                       const SparseAdamHyper& h);
 

@@ -49,15 +49,14 @@ void SparseAdam::update(const Tensor& param, const Tensor& grad, const Optimizer
   // Counted even for an empty gradient (a batch of padding only), as PyTorch 2.x does:
   // later bias corrections depend on it.
   slot.step += 1;
-  const Tensor coalesced = grad.coalesce();
-  if (coalesced._nnz() == 0) return;
+  if (grad._nnz() == 0) return;
   const auto [beta1, beta2] = o.betas();
   const double t = static_cast<double>(slot.step);
   const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
   const kernels::SparseAdamHyper h{beta1, beta2, o.eps(), o.lr() * std::sqrt(bias_correction2) / bias_correction1,
                                    o.maximize()};
   kernels::with_contiguous(param, [&](const Tensor& target) {
-    kernels::sparse_adam_rows(target, coalesced, slot.exp_avg, slot.exp_avg_sq, h);
+    kernels::sparse_adam_rows(target, grad, slot.exp_avg, slot.exp_avg_sq, h);
   });
 }
 
