@@ -1,0 +1,75 @@
+// Adagrad (spec/optim.md §3). With t the step count:
+//   clr = lr / (1 + (t - 1) lr_decay),  sum += d^2,  param -= clr * d / (sqrt(sum) + eps)
+// over every element (dense) or over the rows of the coalesced gradient (sparse).
+#include "adagrad.h"
+
+#include <fmt/format.h>
+
+#include "row_kernels.h"
+
+namespace tg::optim {
+
+Adagrad::Adagrad(const std::vector<ParamGroup>& param_groups, const AdagradOptions& defaults)
+    : Optimizer("Adagrad", defaults) {
+  add_param_groups(param_groups);
+}
+
+void Adagrad::validate(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const AdagradOptions&>(options);
+  check_lr("Adagrad", o.lr());
+  check_non_negative("Adagrad", "lr_decay", o.lr_decay());
+  check_non_negative("Adagrad", "weight_decay", o.weight_decay());
+  check_non_negative("Adagrad", "initial_accumulator_value", o.initial_accumulator_value());
+  check_eps("Adagrad", o.eps(), /*allow_zero=*/true);
+}
+
+void Adagrad::on_param_added(const Tensor& param, const OptimizerOptions& options) {
+  const double initial = static_cast<const AdagradOptions&>(options).initial_accumulator_value();
+  slots_[param.impl()] = Slot{0, full(param.sizes(), initial, param.dtype()), initial};
+}
+
+void Adagrad::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const {
+  const auto& o = static_cast<const AdagradOptions&>(options);
+  if (grad.is_sparse() && o.weight_decay() != 0)
+    throw Error(fmt::format("{} has a sparse gradient, which cannot be combined with weight_decay = {}: "
+                            "weight_decay option is not compatible with sparse gradients, since decay changes "
+                            "every row while a sparse step only touches the rows in the gradient; expected "
+                            "weight_decay = 0. Put this parameter in a param group with weight_decay = 0, or use "
+                            "dense gradients (Embedding with sparse = false)",
+                            describe(param), o.weight_decay()));
+}
+
+void Adagrad::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
+  const auto& o = static_cast<const AdagradOptions&>(options);
+  Slot& slot = slots_.at(param.impl());
+  slot.step += 1;
+  const double clr = o.lr() / (1.0 + static_cast<double>(slot.step - 1) * o.lr_decay());
+  const kernels::AdagradHyper h{clr, o.weight_decay(), o.eps(), o.maximize()};
+  if (grad.is_sparse()) {
+    // Coalesced inside the kernel, row by row (see Note [uncoalesced sparse gradients]).
+    kernels::with_contiguous(param, [&](const Tensor& target) { kernels::adagrad_rows(target, grad, slot.sum, h); });
+  } else {
+    const Tensor g = kernels::dense_grad_for(param, grad);
+    kernels::with_contiguous(param, [&](const Tensor& target) { kernels::adagrad_dense(target, g, slot.sum, h); });
+  }
+}
+
+std::map<std::string, Tensor> Adagrad::save_state(const Tensor& param) const {
+  const Slot& slot = slots_.at(param.impl());
+  return {{"step", step_tensor(slot.step)}, {"sum", slot.sum}};
+}
+
+void Adagrad::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
+  Slot& slot = slots_.at(param.impl());
+  if (state.empty()) {
+    slot = Slot{0, full(param.sizes(), slot.initial_accumulator_value, param.dtype()), slot.initial_accumulator_value};
+    return;
+  }
+  const std::string where = describe(param) + " load_state_dict";
+  const int64_t step = step_from(where.c_str(), state);
+  Tensor sum = state_like(where.c_str(), state, "sum", param);
+  slot.step = step;
+  slot.sum = std::move(sum);
+}
+
+}  // namespace tg::optim

@@ -1,0 +1,80 @@
+// Adam (spec/optim.md §4). With t the step count and d the gradient after maximize and
+// weight decay:
+//   m = lerp(m, d, 1 - b1),  v = b2 v + (1 - b2) d^2,  u = amsgrad ? max(u, v) : v,
+//   param -= lr / (1 - b1^t) * m / (sqrt(u) / sqrt(1 - b2^t) + eps)
+#include "adam.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "row_kernels.h"
+
+namespace tg::optim {
+
+Adam::Adam(const std::vector<ParamGroup>& param_groups, const AdamOptions& defaults) : Optimizer("Adam", defaults) {
+  add_param_groups(param_groups);
+}
+
+void Adam::validate(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const AdamOptions&>(options);
+  check_lr("Adam", o.lr());
+  check_eps("Adam", o.eps(), /*allow_zero=*/true);
+  check_beta("Adam", 0, std::get<0>(o.betas()));
+  check_beta("Adam", 1, std::get<1>(o.betas()));
+  check_non_negative("Adam", "weight_decay", o.weight_decay());
+}
+
+void Adam::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
+  if (grad.is_sparse())
+    throw TypeError(fmt::format("{} has a sparse gradient; Adam does not support sparse gradients, please consider "
+                                "SparseAdam instead (or build the Embedding with sparse = false)",
+                                describe(param)));
+}
+
+void Adam::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
+  const auto& o = static_cast<const AdamOptions&>(options);
+  Slot& slot = slots_[param.impl()];
+  if (!slot.exp_avg.defined()) {
+    slot.exp_avg = zeros(param.sizes(), param.dtype());
+    slot.exp_avg_sq = zeros(param.sizes(), param.dtype());
+  }
+  // amsgrad may be switched on between steps (a group's options are read at every step).
+  if (o.amsgrad() && !slot.max_exp_avg_sq.defined()) slot.max_exp_avg_sq = zeros(param.sizes(), param.dtype());
+  slot.step += 1;
+  const auto [beta1, beta2] = o.betas();
+  const double t = static_cast<double>(slot.step);
+  const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
+  const kernels::AdamHyper h{beta1, beta2, o.eps(), o.weight_decay(), o.lr() / bias_correction1,
+                             std::sqrt(bias_correction2), o.amsgrad(), o.maximize()};
+  const Tensor g = kernels::dense_grad_for(param, grad);
+  kernels::with_contiguous(param, [&](const Tensor& target) {
+    kernels::adam_dense(target, g, slot.exp_avg, slot.exp_avg_sq, slot.max_exp_avg_sq, h);
+  });
+}
+
+std::map<std::string, Tensor> Adam::save_state(const Tensor& param) const {
+  const auto it = slots_.find(param.impl());
+  if (it == slots_.end()) return {};
+  const Slot& slot = it->second;
+  std::map<std::string, Tensor> state{
+      {"step", step_tensor(slot.step)}, {"exp_avg", slot.exp_avg}, {"exp_avg_sq", slot.exp_avg_sq}};
+  if (slot.max_exp_avg_sq.defined()) state["max_exp_avg_sq"] = slot.max_exp_avg_sq;
+  return state;
+}
+
+void Adam::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
+  if (state.empty()) {
+    slots_.erase(param.impl());
+    return;
+  }
+  const std::string where = describe(param) + " load_state_dict";
+  Slot slot;
+  slot.step = step_from(where.c_str(), state);
+  slot.exp_avg = state_like(where.c_str(), state, "exp_avg", param);
+  slot.exp_avg_sq = state_like(where.c_str(), state, "exp_avg_sq", param);
+  if (state.count("max_exp_avg_sq")) slot.max_exp_avg_sq = state_like(where.c_str(), state, "max_exp_avg_sq", param);
+  slots_[param.impl()] = std::move(slot);
+}
+
+}  // namespace tg::optim

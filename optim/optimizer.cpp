@@ -1,0 +1,289 @@
+// The optimizer base: groups, validation, step's check-then-update order, zero_grad
+// and state dicts. The maths lives in each optimizer's file.
+#include "optimizer.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <unordered_set>
+
+#include "../autograd/grad_mode.h"
+#include "../core/kernels.h"
+#include "../core/sparse.h"
+
+namespace tg::optim {
+
+// ---- ParamGroup
+
+ParamGroup::ParamGroup(std::vector<Tensor> params)
+    : params_(std::move(params)), names_(params_.size()) {}
+
+ParamGroup::ParamGroup(std::vector<Tensor> params, const OptimizerOptions& options)
+    : params_(std::move(params)), names_(params_.size()), options_(options.clone()) {}
+
+ParamGroup::ParamGroup(NamedTensors named_params) {
+  for (auto& [name, param] : named_params) {
+    names_.push_back(std::move(name));
+    params_.push_back(std::move(param));
+  }
+}
+
+ParamGroup::ParamGroup(NamedTensors named_params, const OptimizerOptions& options)
+    : ParamGroup(std::move(named_params)) {
+  options_ = options.clone();
+}
+
+ParamGroup::ParamGroup(const ParamGroup& other)
+    : params_(other.params_), names_(other.names_), options_(other.options_ ? other.options_->clone() : nullptr) {}
+
+ParamGroup& ParamGroup::operator=(const ParamGroup& other) {
+  if (this != &other) {
+    params_ = other.params_;
+    names_ = other.names_;
+    options_ = other.options_ ? other.options_->clone() : nullptr;
+  }
+  return *this;
+}
+
+OptimizerOptions& ParamGroup::options() {
+  if (!options_) throw Error("ParamGroup: this group has no options yet; they are set when it is added to an optimizer");
+  return *options_;
+}
+
+const OptimizerOptions& ParamGroup::options() const { return const_cast<ParamGroup*>(this)->options(); }
+
+// ---- shared checks
+
+void check_lr(const char* where, double lr, bool allow_zero) {
+  if (allow_zero ? !(lr >= 0) : !(lr > 0))
+    throw ValueError(fmt::format("{}: lr = {} is invalid; expected lr {} 0", where, lr, allow_zero ? ">=" : ">"));
+}
+
+void check_non_negative(const char* where, const char* option, double value) {
+  if (!(value >= 0))
+    throw ValueError(fmt::format("{}: {} = {} is invalid; expected {} >= 0", where, option, value, option));
+}
+
+void check_beta(const char* where, int index, double beta) {
+  if (!(beta >= 0 && beta < 1))
+    throw ValueError(fmt::format("{}: betas[{}] = {} is invalid; expected 0 <= beta{} < 1", where, index, beta,
+                                 index + 1));
+}
+
+void check_eps(const char* where, double eps, bool allow_zero) {
+  if (allow_zero ? !(eps >= 0) : !(eps > 0))
+    throw ValueError(fmt::format("{}: eps = {} is invalid; expected eps {} 0", where, eps, allow_zero ? ">=" : ">"));
+}
+
+Tensor step_tensor(int64_t step) { return scalar_tensor(static_cast<double>(step), kInt64); }
+
+int64_t step_from(const char* where, const std::map<std::string, Tensor>& state) {
+  const auto it = state.find("step");
+  if (it == state.end()) throw Error(fmt::format("{}: the loaded state has no 'step'; expected one", where));
+  const Tensor& step = it->second;
+  if (!step.defined() || step.is_sparse() || step.numel() != 1)
+    throw Error(fmt::format("{}: the loaded 'step' is not a single number; expected a 0-d tensor", where));
+  const double value = core::cast(step, kFloat64).item<double>();
+  if (!(value >= 0) || value != std::floor(value))
+    throw Error(fmt::format("{}: the loaded step = {} is invalid; expected a whole number >= 0", where, value));
+  return static_cast<int64_t>(value);
+}
+
+Tensor state_like(const char* where, const std::map<std::string, Tensor>& state, const std::string& key,
+                  const Tensor& param) {
+  const auto it = state.find(key);
+  if (it == state.end()) throw Error(fmt::format("{}: the loaded state has no '{}'; expected one", where, key));
+  const Tensor& value = it->second;
+  if (!value.defined() || value.is_sparse() || value.sizes() != param.sizes())
+    throw Error(fmt::format("{}: the loaded '{}' has shape {}; expected a dense tensor of the parameter's shape {}",
+                            where, key, value.defined() ? shape_string(value.sizes()) : "(undefined)",
+                            shape_string(param.sizes())));
+  return core::clone(core::cast(value, param.dtype()));
+}
+
+// ---- Optimizer
+
+Optimizer::Optimizer(std::string name, const OptimizerOptions& defaults)
+    : name_(std::move(name)), defaults_(defaults.clone()) {}
+
+void Optimizer::add_param_groups(const std::vector<ParamGroup>& groups) {
+  validate(*defaults_);
+  size_t total = 0;
+  for (const ParamGroup& group : groups) total += group.params().size();
+  if (total == 0)
+    throw ValueError(fmt::format("{}: optimizer got an empty parameter list; expected at least one tensor", name_));
+  for (const ParamGroup& group : groups) add_param_group(group);
+}
+
+void Optimizer::add_param_group(const ParamGroup& group_in) {
+  ParamGroup group = group_in;
+  if (!group.has_options()) group.set_options(defaults_->clone());
+  validate(group.options());
+  std::unordered_set<const TensorImpl*> seen_here, seen_before;
+  for (const ParamGroup& other : groups_)
+    for (const Tensor& p : other.params()) seen_before.insert(p.impl());
+  for (size_t i = 0; i < group.params().size(); ++i) {
+    const Tensor& p = group.params()[i];
+    const std::string where = fmt::format("{}: params[{}] of the new group", name_, i);
+    if (!p.defined())
+      throw TypeError(fmt::format("{} is an undefined tensor; optimizer can only optimize Tensors", where));
+    if (!p.is_leaf())
+      throw ValueError(fmt::format("{} is not a leaf (it is the output of {}); can't optimize a non-leaf Tensor. "
+                                   "Optimize the leaf it was computed from, or detach() it",
+                                   where, p.grad_fn_name()));
+    if (!p.is_floating_point())
+      throw TypeError(fmt::format("{} has dtype {}; expected a floating point parameter", where,
+                                  dtype_name(p.dtype())));
+    if (seen_before.count(p.impl()))
+      throw ValueError(fmt::format("{}: some parameters appear in more than one parameter group; {} is already "
+                                   "in an earlier group", name_, where));
+    // PyTorch only warns here, then steps the tensor twice per step(); refusing is kinder.
+    if (!seen_here.insert(p.impl()).second)
+      throw ValueError(fmt::format("{} appears twice in the group; expected each parameter once", where));
+    check_param(p);
+  }
+  for (const Tensor& p : group.params()) on_param_added(p, group.options());
+  groups_.push_back(std::move(group));
+}
+
+std::string Optimizer::describe(const Tensor& param) const {
+  int64_t position = 0;
+  for (size_t g = 0; g < groups_.size(); ++g)
+    for (size_t i = 0; i < groups_[g].params().size(); ++i, ++position) {
+      if (!groups_[g].params()[i].is_same(param)) continue;
+      std::string name = groups_[g].param_names()[i];
+      if (name.empty()) name = param.name();
+      if (!name.empty()) return fmt::format("{}: parameter '{}'", name_, name);
+      return fmt::format("{}: parameter {} (group {}, index {})", name_, position, g, i);
+    }
+  return fmt::format("{}: parameter", name_);
+}
+
+Tensor Optimizer::step(const std::function<Tensor()>& closure) {
+  Tensor loss;
+  if (closure) {
+    EnableGradGuard enable_grad;
+    loss = closure();
+  }
+  NoGradGuard no_grad;
+  for (const ParamGroup& group : groups_) {
+    validate(group.options());
+    for (const Tensor& p : group.params()) {
+      const Tensor grad = p.grad();
+      if (!grad.defined()) continue;
+      if (grad.sizes() != p.sizes())
+        throw ValueError(fmt::format("{} has a gradient of shape {}; expected the parameter's shape {}",
+                                     describe(p), shape_string(grad.sizes()), shape_string(p.sizes())));
+      check_grad(p, grad, group.options());
+    }
+  }
+  for (const ParamGroup& group : groups_)
+    for (const Tensor& p : group.params()) {
+      const Tensor grad = p.grad();
+      if (!grad.defined()) continue;
+      update(p, grad, group.options());
+      p.bump_version();
+    }
+  return loss;
+}
+
+void Optimizer::zero_grad(bool set_to_none) {
+  NoGradGuard no_grad;
+  for (ParamGroup& group : groups_)
+    for (Tensor p : group.params()) {
+      Tensor& grad = p.mutable_grad();
+      if (!grad.defined()) continue;
+      if (set_to_none) {
+        grad = Tensor();
+      } else if (grad.is_sparse()) {
+        // In place, so whoever holds this gradient sees it emptied.
+        const Tensor empty = core::sparse_empty(grad.sizes(), grad.dtype());
+        *grad.impl()->sparse = *empty.impl()->sparse;
+        grad.bump_version();
+      } else {
+        // Zeroed in place, the same object, as PyTorch does; a gradient carrying
+        // history (higher-order backward) is detached first.
+        if (!grad.is_leaf()) grad = grad.detach();
+        core::fill(grad, 0.0);
+        grad.bump_version();
+      }
+    }
+}
+
+OptimizerStateDict Optimizer::state_dict() const {
+  OptimizerStateDict dict;
+  dict.optimizer = name_;
+  int64_t position = 0;
+  for (const ParamGroup& group : groups_) {
+    OptimizerStateDict::Group saved;
+    for (const OptionField& field : const_cast<OptimizerOptions&>(group.options()).fields())
+      saved.options.emplace_back(field.name, field.number ? *field.number : (*field.flag ? 1.0 : 0.0));
+    for (const Tensor& p : group.params()) {
+      std::map<std::string, Tensor> state = save_state(p);
+      if (!state.empty()) dict.state[position] = std::move(state);
+      saved.params.push_back(position++);
+    }
+    dict.param_groups.push_back(std::move(saved));
+  }
+  return dict;
+}
+
+void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
+  const std::string where = name_ + ".load_state_dict";
+  if (dict.optimizer != name_)
+    throw Error(fmt::format("{}: the state was saved by {}; expected state saved by {}", where, dict.optimizer, name_));
+  if (dict.param_groups.size() != groups_.size())
+    throw ValueError(fmt::format("{}: loaded state dict has a different number of parameter groups: {}; expected {}",
+                                 where, dict.param_groups.size(), groups_.size()));
+  // Check everything on copies first: a refused load leaves the optimizer as it was.
+  std::vector<std::unique_ptr<OptimizerOptions>> new_options;
+  std::vector<int64_t> first_position;
+  int64_t position = 0;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const OptimizerStateDict::Group& saved = dict.param_groups[g];
+    if (saved.params.size() != groups_[g].params().size())
+      throw ValueError(fmt::format("{}: loaded state dict contains a parameter group that doesn't match the size of "
+                                   "optimizer's group: group {} has {} parameters; expected {}",
+                                   where, g, saved.params.size(), groups_[g].params().size()));
+    std::unique_ptr<OptimizerOptions> options = groups_[g].options().clone();
+    for (const auto& [key, value] : saved.options) {
+      bool known = false;
+      for (const OptionField& field : options->fields()) {
+        if (key != field.name) continue;
+        known = true;
+        if (field.number) *field.number = value;
+        else *field.flag = value != 0;
+      }
+      if (!known) throw Error(fmt::format("{}: group {} has an unknown option '{}'", where, g, key));
+    }
+    validate(*options);
+    new_options.push_back(std::move(options));
+    first_position.push_back(position);
+    position += static_cast<int64_t>(saved.params.size());
+  }
+  for (const auto& [index, state] : dict.state)
+    if (index < 0 || index >= position)
+      throw IndexError(fmt::format("{}: state for parameter {} is out of range; expected [0, {})", where, index,
+                                   position));
+  // load_state checks one parameter's state before changing its record; if a later
+  // parameter's state is refused, the earlier ones are put back from this backup.
+  const OptimizerStateDict backup = state_dict();
+  auto load_all = [this](const OptimizerStateDict& from) {
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      const std::vector<int64_t>& saved_positions = from.param_groups[g].params;
+      for (size_t i = 0; i < saved_positions.size(); ++i) {
+        const auto it = from.state.find(saved_positions[i]);
+        load_state(groups_[g].params()[i], it == from.state.end() ? std::map<std::string, Tensor>{} : it->second);
+      }
+    }
+  };
+  try {
+    load_all(dict);
+  } catch (...) {
+    load_all(backup);
+    throw;
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) groups_[g].set_options(std::move(new_options[g]));
+}
+
+}  // namespace tg::optim

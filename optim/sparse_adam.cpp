@@ -1,0 +1,83 @@
+// SparseAdam (spec/optim.md §2). With t the step count, the rows R of the coalesced
+// gradient G move as
+//   m[R] = b1 m[R] + (1 - b1) G,  v[R] = b2 v[R] + (1 - b2) G^2,
+//   param[R] -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m[R] / (sqrt(v[R]) + eps)
+// and every other row keeps param, m and v.
+#include "sparse_adam.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "row_kernels.h"
+
+namespace tg::optim {
+
+SparseAdam::SparseAdam(const std::vector<ParamGroup>& param_groups, const SparseAdamOptions& defaults)
+    : Optimizer("SparseAdam", defaults) {
+  add_param_groups(param_groups);
+}
+
+void SparseAdam::validate(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const SparseAdamOptions&>(options);
+  check_lr("SparseAdam", o.lr(), /*allow_zero=*/false);
+  check_eps("SparseAdam", o.eps(), /*allow_zero=*/false);
+  check_beta("SparseAdam", 0, std::get<0>(o.betas()));
+  check_beta("SparseAdam", 1, std::get<1>(o.betas()));
+}
+
+void SparseAdam::check_param(const Tensor& param) const {
+  if (param.is_sparse())
+    throw ValueError("SparseAdam: a parameter is a sparse tensor; SparseAdam requires dense parameter tensors "
+                     "(it is the gradients that are sparse)");
+}
+
+void SparseAdam::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
+  if (!grad.is_sparse())
+    throw TypeError(fmt::format("{} has a dense gradient; SparseAdam needs sparse gradients. Build the Embedding "
+                                "with sparse = true, or optimize this parameter with Adam (dense gradients)",
+                                describe(param)));
+}
+
+void SparseAdam::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
+  const auto& o = static_cast<const SparseAdamOptions&>(options);
+  Slot& slot = slots_[param.impl()];
+  if (!slot.exp_avg.defined()) {
+    slot.exp_avg = zeros(param.sizes(), param.dtype());
+    slot.exp_avg_sq = zeros(param.sizes(), param.dtype());
+  }
+  // Counted even for an empty gradient (a batch of padding only), as PyTorch 2.x does:
+  // later bias corrections depend on it.
+  slot.step += 1;
+  if (grad._nnz() == 0) return;
+  const auto [beta1, beta2] = o.betas();
+  const double t = static_cast<double>(slot.step);
+  const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
+  const kernels::SparseAdamHyper h{beta1, beta2, o.eps(), o.lr() * std::sqrt(bias_correction2) / bias_correction1,
+                                   o.maximize()};
+  kernels::with_contiguous(param, [&](const Tensor& target) {
+    kernels::sparse_adam_rows(target, grad, slot.exp_avg, slot.exp_avg_sq, h);
+  });
+}
+
+std::map<std::string, Tensor> SparseAdam::save_state(const Tensor& param) const {
+  const auto it = slots_.find(param.impl());
+  if (it == slots_.end()) return {};
+  return {{"step", step_tensor(it->second.step)}, {"exp_avg", it->second.exp_avg},
+          {"exp_avg_sq", it->second.exp_avg_sq}};
+}
+
+void SparseAdam::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
+  if (state.empty()) {
+    slots_.erase(param.impl());
+    return;
+  }
+  const std::string where = describe(param) + " load_state_dict";
+  Slot slot;
+  slot.step = step_from(where.c_str(), state);
+  slot.exp_avg = state_like(where.c_str(), state, "exp_avg", param);
+  slot.exp_avg_sq = state_like(where.c_str(), state, "exp_avg_sq", param);
+  slots_[param.impl()] = std::move(slot);
+}
+
+}  // namespace tg::optim
