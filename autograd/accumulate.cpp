@@ -24,7 +24,7 @@ Tensor add_gradients(const Tensor& a, const Tensor& b) {
   return core::binary(core::BinaryOp::Add, a, b);
 }
 
-AccumulateGrad::AccumulateGrad(Tensor leaf) : Node("AccumulateGrad", {}), leaf_(std::move(leaf)) {}
+AccumulateGrad::AccumulateGrad(const Tensor& leaf) : Node("AccumulateGrad", {}), leaf_(leaf.impl_ptr()) {}
 
 // The gradient may alias another tensor (AddBackward0 hands one tensor to both
 // inputs), so it is stored as is only when nothing else can see its storage.
@@ -36,10 +36,12 @@ static Tensor owned(const Tensor& grad) {
 }
 
 Gradients AccumulateGrad::apply(const Tensor& grad) {
-  if (grad.sizes() != leaf_.sizes())
+  const Tensor target = leaf();
+  if (!target.defined()) return {};  // nobody can read this gradient any more
+  if (grad.sizes() != target.sizes())
     throw Error(fmt::format("backward: the gradient for a leaf of shape {} has shape {}; expected the "
-                            "leaf's shape", shape_string(leaf_.sizes()), shape_string(grad.sizes())));
-  AutogradMeta& meta = meta_of(leaf_);
+                            "leaf's shape", shape_string(target.sizes()), shape_string(grad.sizes())));
+  AutogradMeta& meta = meta_of(target);
   Tensor& existing = meta.grad;
   if (!existing.defined()) {
     existing = owned(grad);

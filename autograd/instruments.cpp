@@ -87,7 +87,8 @@ std::vector<const Node*> forward_order(const std::vector<const Node*>& roots) {
 
 std::string describe(const Node& node, const std::vector<const Node*>& order) {
   if (node.is_accumulator()) {
-    const Tensor& leaf = static_cast<const AccumulateGrad&>(node).leaf();
+    const Tensor leaf = static_cast<const AccumulateGrad&>(node).leaf();
+    if (!leaf.defined()) return "leaf (freed)";
     const std::string name = leaf.name();
     return name.empty() ? fmt::format("leaf {}", shape_string(leaf.sizes())) : fmt::format("leaf '{}'", name);
   }

@@ -1,7 +1,6 @@
 #pragma once
 // The autograd state of one tensor: the block that core/ holds only as an opaque pointer.
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "../core/tensor.h"
@@ -16,11 +15,11 @@ struct AutogradMeta {
   Tensor grad;                        // undefined until a backward reaches the tensor
   std::shared_ptr<Node> grad_fn;      // null for leaves
   std::string name;                   // parameter name, for tapes and messages
-  // A leaf's AccumulateGrad, shared by every graph that uses the leaf. Weak: the
-  // graphs own it, so a leaf does not keep a finished graph's sink alive. The mutex
-  // makes its lazy creation safe when Hogwild threads use one table.
-  std::weak_ptr<Node> grad_accumulator;
-  std::mutex accumulator_mutex;
+  // A leaf's AccumulateGrad, shared by every graph that uses the leaf. Made once,
+  // by requires_grad_(true), so that ops only read it: no lock on the hot path even
+  // when Hogwild threads share one table. It refers back to the leaf weakly, so the
+  // two do not keep each other alive.
+  std::shared_ptr<Node> grad_accumulator;
 };
 
 // The tensor's meta, created on first use.

@@ -93,13 +93,7 @@ Edge gradient_edge(const Tensor& t) {
   AutogradMeta* meta = find_meta(t);
   if (meta == nullptr || !meta->requires_grad) return {nullptr, t.dtype()};
   if (meta->grad_fn) return {meta->grad_fn, t.dtype()};
-  std::lock_guard lock(meta->accumulator_mutex);
-  std::shared_ptr<Node> accumulator = meta->grad_accumulator.lock();
-  if (!accumulator) {
-    accumulator = std::make_shared<AccumulateGrad>(t);
-    meta->grad_accumulator = accumulator;
-  }
-  return {accumulator, t.dtype()};
+  return {meta->grad_accumulator, t.dtype()};
 }
 
 void set_history(const Tensor& out, std::shared_ptr<Node> node) {

@@ -97,13 +97,14 @@ template <class F> class LambdaNode final : public Node {
 // the dense/sparse rules of spec/embedding.md section 7.
 class AccumulateGrad final : public Node {
  public:
-  explicit AccumulateGrad(Tensor leaf);
+  explicit AccumulateGrad(const Tensor& leaf);
   Gradients apply(const Tensor& grad) override;
   bool is_accumulator() const override { return true; }
-  const Tensor& leaf() const { return leaf_; }
+  // The leaf, or an undefined tensor once the leaf itself is gone.
+  Tensor leaf() const { return Tensor(leaf_.lock()); }
 
  private:
-  Tensor leaf_;
+  std::weak_ptr<TensorImpl> leaf_;
 };
 
 // A tensor kept for backward, with the version it had when saved. get() throws

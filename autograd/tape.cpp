@@ -40,6 +40,10 @@ std::string type_string(const Shape& sizes, Dtype dtype) {
   return fmt::format("{} {}", shape_string(sizes), name.substr(6));  // drop "torch."
 }
 
+std::string leaf_type(const Tensor& leaf) {
+  return leaf.defined() ? type_string(leaf.sizes(), leaf.dtype()) : "(freed)";
+}
+
 struct Tape {
   std::vector<const Node*> order;                 // forward order, sinks included
   std::unordered_map<const Node*, size_t> op_index;   // ops only: #k
@@ -59,7 +63,7 @@ Tape build_tape(const Tensor& t) {
       tape.op_index[node] = ops++;
       continue;
     }
-    const Tensor& leaf = static_cast<const AccumulateGrad*>(node)->leaf();
+    const Tensor leaf = static_cast<const AccumulateGrad*>(node)->leaf();
     const std::string name = leaf.name();
     tape.leaf_label[node] = name.empty() ? fmt::format("leaf{}", unnamed++) : fmt::format("'{}'", name);
   }
@@ -69,8 +73,8 @@ Tape build_tape(const Tensor& t) {
 std::string input_label(const Edge& edge, const Tape& tape) {
   if (!edge.node) return "(no grad)";
   if (edge.node->is_accumulator()) {
-    const Tensor& leaf = static_cast<const AccumulateGrad*>(edge.node.get())->leaf();
-    return fmt::format("{} {}", tape.leaf_label.at(edge.node.get()), type_string(leaf.sizes(), leaf.dtype()));
+    const Tensor leaf = static_cast<const AccumulateGrad*>(edge.node.get())->leaf();
+    return fmt::format("{} {}", tape.leaf_label.at(edge.node.get()), leaf_type(leaf));
   }
   return fmt::format("#{}", tape.op_index.at(edge.node.get()));
 }
@@ -142,9 +146,9 @@ std::string to_dot(const Tensor& t) {
   };
   for (const Node* node : tape.order) {
     if (node->is_accumulator()) {
-      const Tensor& leaf = static_cast<const AccumulateGrad*>(node)->leaf();
+      const Tensor leaf = static_cast<const AccumulateGrad*>(node)->leaf();
       out << fmt::format("  {} [shape=ellipse, style=filled, fillcolor=\"#dbe9f6\", label=\"{}\\n{}\"];\n", id(node),
-                         tape.leaf_label.at(node), type_string(leaf.sizes(), leaf.dtype()));
+                         tape.leaf_label.at(node), leaf_type(leaf));
     } else {
       out << fmt::format("  {} [shape=box, label=\"#{} {}\\n{}\\n{}\"];\n", id(node), tape.op_index.at(node),
                          forward_name(node->name()), node->name(),

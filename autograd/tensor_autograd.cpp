@@ -45,6 +45,8 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
     throw TypeError(fmt::format("requires_grad_: only tensors of floating point dtype can require gradients; "
                                 "this tensor's dtype is {}", dtype_name(dtype())));
   meta.requires_grad = requires_grad;
+  if (requires_grad && !meta.grad_accumulator) meta.grad_accumulator = std::make_shared<autograd::AccumulateGrad>(*this);
+  if (!requires_grad) meta.grad_accumulator.reset();
   return *this;
 }
 
