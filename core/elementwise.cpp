@@ -10,8 +10,6 @@ namespace tg::core {
 
 namespace {
 
-int category(Dtype d) { return d == kBool ? 0 : is_floating(d) ? 2 : 1; }
-
 // ATen's combine_categories: a lower-priority operand (0-d, or a wrapped number)
 // changes the result only when it is of a higher category (bool < int < float).
 std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> lower) {
@@ -118,17 +116,19 @@ Tensor wrapped_scalar(Scalar value) {
 
 Tensor unary(UnaryOp op, const Tensor& a) {
   check_dense("unary op", a);
+  // PyTorch refuses these on bool rather than pick a meaning for them.
+  if (a.dtype() == kBool && (op == UnaryOp::Neg || op == UnaryOp::Abs || op == UnaryOp::Relu))
+    throw TypeError(fmt::format("{}: a bool tensor is not supported; expected a numeric dtype{}",
+                                op == UnaryOp::Neg ? "neg" : op == UnaryOp::Abs ? "abs" : "relu",
+                                op == UnaryOp::Neg ? ". Use logical not (a == false) instead" : ""));
   Dtype dtype = a.dtype();
   if (!is_floating(dtype) && !keeps_integer(op)) dtype = kFloat32;
-  if (dtype == kBool && op != UnaryOp::Abs) dtype = op == UnaryOp::Neg ? kBool : kInt64;
-  if (op == UnaryOp::Neg && a.dtype() == kBool)
-    throw TypeError("neg: negation of a bool tensor is not supported; expected a numeric dtype. Use logical "
-                    "not (a == false) instead");
+  if (dtype == kBool) dtype = kInt64;
   const Tensor in = cast(a, dtype);
   Tensor out = make_tensor(a.sizes(), dtype);
   dispatch(dtype, [&]<class T>() {
     if constexpr (std::is_same_v<T, bool>) {
-      unary_loop<T, T>(out, in, [](T x) { return x; });  // abs of bool
+      unary_loop<T, T>(out, in, [](T x) { return x; });  // unreachable: bool was promoted above
     } else {
       switch (op) {
         case UnaryOp::Neg: return unary_loop<T, T>(out, in, [](T x) { return T(-x); });
@@ -162,9 +162,9 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_dense("binary op", b);
   Dtype dtype = result_type(a, b);
   if (op == BinaryOp::Div && !is_floating(dtype)) dtype = kFloat32;  // true division
-  if (dtype == kBool && (op == BinaryOp::Sub || op == BinaryOp::Pow))
-    throw TypeError(fmt::format("{}: both operands are bool; expected a numeric dtype",
-                                op == BinaryOp::Sub ? "sub" : "pow"));
+  if (op == BinaryOp::Sub) check_sub_operands(a, b);
+  if (dtype == kBool && op == BinaryOp::Pow)
+    throw TypeError("pow: both operands are bool; expected a numeric dtype");
   const Shape shape = broadcast_shapes("binary op", a.sizes(), b.sizes());
   const Tensor x = cast(a, dtype), y = cast(b, dtype);
   Tensor out = make_tensor(shape, dtype);
@@ -187,9 +187,34 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// One pass in the promoted dtype of a and b. Scaling b by a wrapped alpha first
+// would let alpha = -1.0 (from sub) turn two integer tensors into a float32 result.
 Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha) {
   if (alpha == 1.0) return binary(BinaryOp::Add, a, b);
-  return binary(BinaryOp::Add, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+  check_dense("add", a);
+  check_dense("add", b);
+  const Dtype dtype = result_type(a, b);
+  check_alpha("add", dtype, alpha);
+  const Shape shape = broadcast_shapes("add", a.sizes(), b.sizes());
+  const Tensor x = cast(a, dtype), y = cast(b, dtype);
+  Tensor out = make_tensor(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    const T scale = static_cast<T>(alpha);
+    binary_loop<T, T>(out, x, y, [scale](T p, T q) { return T(p + scale * q); });
+  });
+  return out;
+}
+
+void check_sub_operands(const Tensor& a, const Tensor& b) {
+  if (a.dtype() == kBool || b.dtype() == kBool)
+    throw TypeError("sub: an operand of dtype torch.bool is not supported; expected numeric operands. To "
+                    "invert a mask, use (mask == false)");
+}
+
+void check_alpha(const char* where, Dtype dtype, double alpha) {
+  if (!is_floating(dtype) && alpha != std::floor(alpha))
+    throw TypeError(fmt::format("{}: alpha = {} is not integral; expected an integral alpha for operands of "
+                                "dtype {}", where, alpha, dtype_name(dtype)));
 }
 
 Tensor compare(CompareOp op, const Tensor& a, const Tensor& b) {
@@ -285,7 +310,9 @@ Tensor softplus(const Tensor& a, double beta, double threshold) {
   return out;
 }
 
-void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
+namespace {
+// dst = dst op src in place; for Add, dst + alpha * src.
+void binary_into_scaled(BinaryOp op, const Tensor& dst, const Tensor& src, double alpha) {
   check_dense("in-place op", dst);
   check_dense("in-place op", src);
   const Shape shape = broadcast_shapes("in-place op", dst.sizes(), src.sizes());
@@ -302,7 +329,12 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   const Tensor y = cast(src, dst.dtype());
   dispatch(dst.dtype(), [&]<class T>() {
     switch (op) {
-      case BinaryOp::Add: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p + q); });
+      case BinaryOp::Add:
+        if (alpha != 1.0) {
+          const T scale = static_cast<T>(alpha);
+          return binary_loop<T, T>(dst, dst, y, [scale](T p, T q) { return T(p + scale * q); });
+        }
+        return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p + q); });
       case BinaryOp::Sub: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p - q); });
       case BinaryOp::Mul: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p * q); });
       case BinaryOp::Div: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p / q); });
@@ -313,9 +345,13 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   });
 }
 
+}  // namespace
+
+void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) { binary_into_scaled(op, dst, src, 1.0); }
+
 void add_scaled_into(const Tensor& dst, const Tensor& src, double alpha) {
-  if (alpha == 1.0) return binary_into(BinaryOp::Add, dst, src);
-  binary_into(BinaryOp::Add, dst, binary(BinaryOp::Mul, src, wrapped_scalar(alpha)));
+  if (alpha != 1.0 && dst.defined()) check_alpha("add_", dst.dtype(), alpha);
+  binary_into_scaled(BinaryOp::Add, dst, src, alpha);
 }
 
 }  // namespace tg::core

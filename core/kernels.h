@@ -34,6 +34,10 @@ Dtype result_type(const Tensor& a, const Tensor& b);
 Tensor unary(UnaryOp op, const Tensor& a);  // integer input promotes to float32 except Neg/Abs/Sign/Square
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);  // broadcasts
 Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha);  // a + alpha * b
+// PyTorch refuses subtraction when either operand is bool (tg::TypeError).
+void check_sub_operands(const Tensor& a, const Tensor& b);
+// An integral dtype needs an integral alpha (tg::TypeError).
+void check_alpha(const char* where, Dtype dtype, double alpha);
 Tensor compare(CompareOp op, const Tensor& a, const Tensor& b);  // bool result
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 // A C++ number as a 0-d "wrapped number" tensor (float64, int64 or bool).

@@ -31,6 +31,7 @@ Tensor Tensor::add(const Tensor& other, double alpha) const {
 }
 
 Tensor Tensor::sub(const Tensor& other, double alpha) const {
+  core::check_sub_operands(*this, other);
   Tensor out = core::add_scaled(*this, other, -alpha);
   if (!should_record({*this, other})) return out;
   return record("SubBackward0", out, {*this, other},
