@@ -52,7 +52,8 @@ Shape infer_shape(const char* where, Shape shape, int64_t numel) {
 // among themselves; a view may split or merge dims only within a chunk.
 std::optional<Shape> view_strides(const Shape& old_shape, const Shape& old_strides, const Shape& new_shape) {
   Shape new_strides(new_shape.size());
-  if (core::numel_of(old_shape) == 0) return core::contiguous_strides(new_shape);
+  // A 0-d tensor has no dims to walk; its one element views as any all-ones shape.
+  if (core::numel_of(old_shape) == 0 || old_shape.empty()) return core::contiguous_strides(new_shape);
   int64_t view_d = static_cast<int64_t>(new_shape.size()) - 1;
   int64_t chunk_base_stride = old_strides.empty() ? 1 : old_strides.back();
   int64_t tensor_numel = 1, view_numel = 1;
