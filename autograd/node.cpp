@@ -42,6 +42,10 @@ SavedTensor::SavedTensor(const Tensor& t) {
   if (const AutogradMeta* meta = find_meta(t); meta && meta->grad_fn) producer_ = meta->grad_fn->name();
 }
 
+SavedTensor::SavedTensor(const Tensor& output, std::string_view producer) : SavedTensor(output) {
+  producer_ = producer;
+}
+
 const Tensor& SavedTensor::get() const {
   if (!data_.defined()) return data_;
   const uint32_t current = data_.version();

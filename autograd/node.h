@@ -97,6 +97,8 @@ class SavedTensor {
  public:
   SavedTensor() = default;
   explicit SavedTensor(const Tensor& t);
+  // An op's own output, saved before record() gives it a grad_fn: errors name `producer`.
+  SavedTensor(const Tensor& output, std::string_view producer);
   const Tensor& get() const;
   const Shape& sizes() const { return data_.sizes(); }
   Dtype dtype() const { return data_.dtype(); }

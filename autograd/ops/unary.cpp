@@ -25,23 +25,24 @@ Tensor Tensor::exp() const {
   if (!should_record({*this})) return out;
   // d exp(x) = exp(x): reuse the output instead of recomputing it.
   return record("ExpBackward0", out, {*this},
-                [result = SavedTensor(out)](const Tensor& grad) -> Gradients { return {grad * result.get()}; });
-}
-
-Tensor Tensor::log() const {
-  Tensor out = core::unary(UnaryOp::Log, *this);
-  if (!should_record({*this})) return out;
-  return record("LogBackward0", out, {*this},
-                [x = SavedTensor(*this)](const Tensor& grad) -> Gradients { return {grad / x.get()}; });
-}
-
-Tensor Tensor::sqrt() const {
-  Tensor out = core::unary(UnaryOp::Sqrt, *this);
-  if (!should_record({*this})) return out;
-  // d sqrt(x) = 1 / (2 sqrt(x))
-  return record("SqrtBackward0", out, {*this}, [result = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {grad / (result.get() * 2.0)};
-  });
+                [result = SavedTensor(out, "ExpBackward0")](const Tensor& grad) -> Gradients { return {grad * result.get()}; });
+              }
+              
+              Tensor Tensor::log() const {
+                Tensor out = core::unary(UnaryOp::Log, *this);
+                if (!should_record({*this})) return out;
+                return record("LogBackward0", out, {*this},
+                              [x = SavedTensor(*this)](const Tensor& grad) -> Gradients { return {grad / x.get()}; });
+              }
+              
+              Tensor Tensor::sqrt() const {
+                Tensor out = core::unary(UnaryOp::Sqrt, *this);
+                if (!should_record({*this})) return out;
+                // d sqrt(x) = 1 / (2 sqrt(x))
+                return record("SqrtBackward0", out, {*this},
+                              [result = SavedTensor(out, "SqrtBackward0")](const Tensor& grad) -> Gradients {
+                  return {grad / (result.get() * 2.0)};
+                });
 }
 
 Tensor Tensor::abs() const {
@@ -57,29 +58,32 @@ Tensor Tensor::sigmoid() const {
   Tensor out = core::unary(UnaryOp::Sigmoid, *this);
   if (!should_record({*this})) return out;
   // d sigmoid(x) = s (1 - s), with s the output
-  return record("SigmoidBackward0", out, {*this}, [s = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    const Tensor& y = s.get();
-    return {grad * y * (1.0 - y)};
-  });
+  return record("SigmoidBackward0", out, {*this},
+                [s = SavedTensor(out, "SigmoidBackward0")](const Tensor& grad) -> Gradients {
+                  const Tensor& y = s.get();
+                  return {grad * y * (1.0 - y)};
+                });
 }
 
 Tensor Tensor::tanh() const {
   Tensor out = core::unary(UnaryOp::Tanh, *this);
   if (!should_record({*this})) return out;
   // d tanh(x) = 1 - tanh(x)^2
-  return record("TanhBackward0", out, {*this}, [t = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    const Tensor& y = t.get();
-    return {grad * (1.0 - y * y)};
-  });
+  return record("TanhBackward0", out, {*this},
+                [t = SavedTensor(out, "TanhBackward0")](const Tensor& grad) -> Gradients {
+                  const Tensor& y = t.get();
+                  return {grad * (1.0 - y * y)};
+                });
 }
 
 Tensor Tensor::relu() const {
   Tensor out = core::unary(UnaryOp::Relu, *this);
   if (!should_record({*this})) return out;
   // The gradient at 0 is 0, as in PyTorch (threshold_backward on the output).
-  return record("ReluBackward0", out, {*this}, [y = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {where(y.get() > 0.0, grad, zeros({}, grad.dtype()))};
-  });
+  return record("ReluBackward0", out, {*this},
+                [y = SavedTensor(out, "ReluBackward0")](const Tensor& grad) -> Gradients {
+                  return {where(y.get() > 0.0, grad, zeros({}, grad.dtype()))};
+                });
 }
 
 Tensor Tensor::logsigmoid() const {
