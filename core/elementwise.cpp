@@ -268,6 +268,10 @@ Tensor pow_scalar(const Tensor& a, double exponent) {
   const bool integral_exponent = exponent == std::floor(exponent);
   if (!is_floating(dtype) && !integral_exponent) dtype = kFloat32;
   if (dtype == kBool) dtype = kInt64;
+  if (!is_floating(dtype) && exponent < 0)
+    throw ValueError(fmt::format("pow: exponent = {} is a negative integer for a tensor of dtype {}; expected a "
+                                 "non-negative exponent (integers to negative integer powers are not allowed). "
+                                 "Convert the tensor to a floating dtype first", exponent, dtype_name(dtype)));
   const Tensor in = cast(a, dtype);
   Tensor out = make_tensor(a.sizes(), dtype);
   dispatch(dtype, [&]<class T>() {
@@ -283,12 +287,16 @@ Tensor pow_scalar(const Tensor& a, double exponent) {
 Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max) {
   check_dense("clamp", a);
   if (!min && !max) throw ValueError("clamp: neither min nor max was given; expected at least one");
-  Tensor out = make_tensor(a.sizes(), a.dtype());
-  dispatch(a.dtype(), [&]<class T>() {
+  // A fractional bound promotes an integer tensor to float32, as a Python float does.
+  const auto fractional = [](std::optional<double> v) { return v && *v != std::floor(*v); };
+  const Dtype dtype = !is_floating(a.dtype()) && (fractional(min) || fractional(max)) ? kFloat32 : a.dtype();
+  const Tensor in = cast(a, dtype);
+  Tensor out = make_tensor(a.sizes(), dtype);
+  dispatch(dtype, [&]<class T>() {
     const T lo = min ? static_cast<T>(*min) : T(0), hi = max ? static_cast<T>(*max) : T(0);
     const bool has_lo = min.has_value(), has_hi = max.has_value();
     // PyTorch applies min first, then max: with min > max every element becomes max.
-    unary_loop<T, T>(out, a, [=](T x) {
+    unary_loop<T, T>(out, in, [=](T x) {
       if (x != x) return x;  // NaN propagates
       if (has_lo && x < lo) x = lo;
       if (has_hi && x > hi) x = hi;
@@ -300,7 +308,10 @@ Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> m
 
 Tensor softplus(const Tensor& a, double beta, double threshold) {
   check_dense("softplus", a);
-  const Tensor in = is_floating(a.dtype()) ? a : cast(a, kFloat32);
+  if (!is_floating(a.dtype()))
+    throw TypeError(fmt::format("softplus: the tensor's dtype is {}; expected a floating dtype, as in PyTorch",
+                                dtype_name(a.dtype())));
+  const Tensor& in = a;
   Tensor out = make_tensor(a.sizes(), in.dtype());
   dispatch_floating(in.dtype(), [&]<class T>() {
     const T b = static_cast<T>(beta), th = static_cast<T>(threshold);
@@ -319,8 +330,16 @@ void binary_into_scaled(BinaryOp op, const Tensor& dst, const Tensor& src, doubl
   if (shape != dst.sizes())
     throw ValueError(fmt::format("in-place op: the operand's shape {} does not broadcast to the destination's "
                                  "shape {}", shape_string(src.sizes()), shape_string(dst.sizes())));
+  check_no_internal_overlap("in-place op", dst);
   const Dtype result = result_type(dst, src);
-  if (promote_types(result, dst.dtype()) != dst.dtype() && !src.impl()->is_wrapped_number)
+  // The scalar overloads (mul_(double), add_(double)) take a double, so `ids.mul_(2)`
+  // arrives as a wrapped 2.0: an integral value may go into an integer tensor, 2.5 may not.
+  const bool integral_scalar = src.impl()->is_wrapped_number &&
+                               (!is_floating(src.dtype()) || [&] {
+                                 const double v = cast(src, kFloat64).item<double>();
+                                 return v == std::floor(v);
+                               }());
+  if (promote_types(result, dst.dtype()) != dst.dtype() && !integral_scalar)
     throw TypeError(fmt::format("in-place op: result type {} can't be cast to the destination's dtype {}",
                                 dtype_name(result), dtype_name(dst.dtype())));
   if (op == BinaryOp::Div && !is_floating(dst.dtype()))

@@ -15,6 +15,8 @@ int64_t numel_of(const Shape& sizes);
 Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
 // Copies src into dst elementwise, broadcasting src and converting dtype. No version bump.
 void copy_into(const Tensor& dst, const Tensor& src);
+// Writing into an expanded tensor (stride 0, size > 1) is refused: tg::ValueError.
+void check_no_internal_overlap(const char* where, const Tensor& dst);
 Tensor contiguous(const Tensor& t);  // returns t itself when already contiguous
 Tensor cast(const Tensor& t, Dtype dtype);  // t itself when dtype matches
 Tensor clone(const Tensor& t);  // always a fresh contiguous copy

@@ -136,14 +136,17 @@ Tensor Tensor::squeeze() const {
 Tensor Tensor::squeeze(int64_t d) const {
   check_view_input("squeeze", *this);
   d = normalize_dim("squeeze", d, dim());
-  if (dim() == 0 || sizes()[d] != 1) return view(sizes());  // PyTorch: squeezing a non-1 dim is a no-op
+  // PyTorch: squeezing a dim whose size is not 1 is a no-op (still SqueezeBackward1).
+  const bool squeezes = dim() > 0 && sizes()[d] == 1;
   Shape new_sizes = sizes(), new_strides = strides();
-  new_sizes.erase(new_sizes.begin() + d);
-  new_strides.erase(new_strides.begin() + d);
+  if (squeezes) {
+    new_sizes.erase(new_sizes.begin() + d);
+    new_strides.erase(new_strides.begin() + d);
+  }
   Tensor out = view_of(*this, new_sizes, new_strides, storage_offset());
   if (!should_record({*this})) return out;
   return record("SqueezeBackward1", out, {*this},
-                [d](const Tensor& grad) -> Gradients { return {grad.unsqueeze(d)}; });
+                [d, squeezes](const Tensor& grad) -> Gradients { return {squeezes ? grad.unsqueeze(d) : grad}; });
 }
 
 Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
@@ -162,10 +165,12 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
 }
 
 Tensor Tensor::t() const {
+  check_view_input("t", *this);
   if (dim() > 2)
     throw ValueError(fmt::format("t: the tensor is {}-d; expected a tensor with <= 2 dims (use transpose)", dim()));
-  if (dim() < 2) return view(sizes());
-  Tensor out = view_of(*this, {sizes()[1], sizes()[0]}, {strides()[1], strides()[0]}, storage_offset());
+  // 0-d and 1-d tensors are their own transpose (still TBackward0, as in PyTorch).
+  Tensor out = dim() < 2 ? view_of(*this, sizes(), strides(), storage_offset())
+                         : view_of(*this, {sizes()[1], sizes()[0]}, {strides()[1], strides()[0]}, storage_offset());
   if (!should_record({*this})) return out;
   return record("TBackward0", out, {*this}, [](const Tensor& grad) -> Gradients { return {grad.t()}; });
 }

@@ -218,3 +218,14 @@ TEST_CASE("in-place ops refuse a sparse destination and an operand that does not
   CHECK(t.to_vector<float>() == std::vector<float>{1, 1});
   CHECK(t.version() == 0);
 }
+
+TEST_CASE("writing into an expanded tensor is refused: its elements share memory") {
+  tg::Tensor e = tg::ones({1}).expand({3});
+  CHECK_THROWS_WITH_AS(e.add_(tg::ones({3})), doctest::Contains("stride 0 in dim 0 (an expanded tensor)"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(e.mul_(2.0), doctest::Contains("clone() it first"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(e.copy_(tg::arange(3, tg::kFloat32)), doctest::Contains("overlapping memory"), tg::ValueError);
+  CHECK(e.to_vector<float>() == std::vector<float>{1, 1, 1});
+  e.fill_(2.0);  // every element gets the same value: allowed, as in PyTorch
+  CHECK(e.to_vector<float>() == std::vector<float>{2, 2, 2});
+}

@@ -86,6 +86,9 @@ TEST_CASE("view ops record the PyTorch grad_fn names") {
   CHECK(x.unsqueeze(0).squeeze().grad_fn_name() == "SqueezeBackward0");
   CHECK(x.unsqueeze(0).squeeze(0).grad_fn_name() == "SqueezeBackward1");
   CHECK(x.t().grad_fn_name() == "TBackward0");
+  CHECK(x[0].t().grad_fn_name() == "TBackward0");                // 1-d: a no-op, still recorded
+  CHECK(x.squeeze(0).grad_fn_name() == "SqueezeBackward1");      // a dim of size 2: a no-op
+  CHECK(x.squeeze(0).sizes() == tg::Shape{2, 3});
   CHECK(x.transpose(0, 1).grad_fn_name() == "TransposeBackward0");
   CHECK(x.permute({1, 0}).grad_fn_name() == "PermuteBackward0");
   CHECK(x[0].grad_fn_name() == "SelectBackward0");

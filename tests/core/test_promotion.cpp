@@ -260,3 +260,32 @@ TEST_CASE("elementwise ops refuse sparse operands") {
   CHECK_THROWS_WITH_AS(s.exp(), doctest::Contains("sparse"), tg::TypeError);
   CHECK_THROWS_WITH_AS(s < 1, doctest::Contains("sparse"), tg::TypeError);
 }
+
+TEST_CASE("an integer tensor takes an integral C++ scalar in place but refuses a fractional one") {
+  tg::Tensor ids = tg::tensor({1, 2});
+  ids.mul_(3.0);  // the scalar overloads take a double: 3.0 stands for the integer 3
+  ids.add_(1.0);
+  CHECK(ids.to_vector<int64_t>() == std::vector<int64_t>{4, 7});
+  CHECK_THROWS_WITH_AS(ids.mul_(2.5), doctest::Contains("result type torch.float32 can't be cast"), tg::TypeError);
+  CHECK_THROWS_WITH_AS(ids.add_(0.5), doctest::Contains("can't be cast to the destination's dtype torch.int64"),
+                       tg::TypeError);
+  CHECK(ids.to_vector<int64_t>() == std::vector<int64_t>{4, 7});
+}
+
+TEST_CASE("integers to negative integer powers are refused, as in PyTorch") {
+  CHECK_THROWS_WITH_AS(tg::tensor({2, 3}).pow(-1.0), doctest::Contains("exponent = -1 is a negative integer"),
+                       tg::ValueError);
+  CHECK(tg::tensor({2, 3}).pow(-0.5).dtype() == tg::kFloat32);
+  CHECK(tg::tensor({2, 3}).pow(3.0).to_vector<int64_t>() == std::vector<int64_t>{8, 27});
+}
+
+TEST_CASE("clamp of an integer tensor with a fractional bound gives float32, as in PyTorch") {
+  const tg::Tensor out = tg::tensor({1, 2, 3}).clamp(0.5, 2.5);
+  CHECK(out.dtype() == tg::kFloat32);
+  CHECK(out.to_vector<float>() == std::vector<float>{1, 2, 2.5f});
+  CHECK(tg::tensor({1, 2, 3}).clamp(2.0, std::nullopt).dtype() == tg::kInt64);
+}
+
+TEST_CASE("softplus refuses integer tensors, as in PyTorch") {
+  CHECK_THROWS_WITH_AS(tg::tensor({1, 2}).softplus(), doctest::Contains("expected a floating dtype"), tg::TypeError);
+}
