@@ -53,24 +53,31 @@ bool gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn, cons
   }
 
   for (size_t c = 0; c < checked.size(); ++c) {
-    // Perturb element k in place, through the input's own strides, so fn sees the
-    // change whatever the input's layout (a transposed view works too).
-    const Tensor& input = wrt[c];
+    // Perturb the input's own storage, so fn sees the change. Element k is the k-th
+    // in row-major order, found through the strides: an input may be a strided view
+    // (a narrow or a transpose of some base), whose flat reshape would be a copy.
+    const Tensor input = wrt[c].detach();
     const Shape& sizes = input.sizes();
-    double* base = input.data_ptr<double>();
+    const Shape& strides = input.strides();
+    for (size_t d = 0; d < sizes.size(); ++d)
+      if (strides[d] == 0 && sizes[d] > 1)
+        throw ValueError(fmt::format("gradcheck: inputs[{}] has stride 0 in dim {} (an expanded tensor), so one "
+                                     "element stands for several; expected an input without overlapping memory",
+                                     checked[c], d));
+    double* const origin = input.data_ptr<double>();
     for (int64_t k = 0; k < input.numel(); ++k) {
-      int64_t rest = k, offset = 0;
-      for (int64_t d = input.dim() - 1; d >= 0; --d) {
-        offset += (rest % sizes[d]) * input.strides()[d];
+      int64_t offset = 0;
+      for (int64_t d = static_cast<int64_t>(sizes.size()) - 1, rest = k; d >= 0; --d) {
+        offset += (rest % sizes[d]) * strides[d];
         rest /= sizes[d];
       }
-      double& element = base[offset];
-      const double saved = element;
-      element = saved + options.eps;
+      double* const element = origin + offset;
+      const double saved = *element;
+      *element = saved + options.eps;
       const std::vector<double> plus = evaluate(fn, inputs);
-      element = saved - options.eps;
+      *element = saved - options.eps;
       const std::vector<double> minus = evaluate(fn, inputs);
-      element = saved;
+      *element = saved;
       for (int64_t j = 0; j < n_out; ++j) {
         const double numeric = (plus[j] - minus[j]) / (2 * options.eps);
         const double exact = analytic[c][j][k];

@@ -38,7 +38,7 @@ void Node::release() {
 namespace {
 // The slots saved by the op being recorded on this thread: should_record() starts
 // the list, SavedTensor adds to it, set_history() hands it to the new node.
-thread_local std::vector<std::shared_ptr<const SavedSlot>> pending_saved;
+thread_local std::vector<std::shared_ptr<SavedSlot>> pending_saved;
 }  // namespace
 
 SavedTensor::SavedTensor(const Tensor& t) {
@@ -46,6 +46,7 @@ SavedTensor::SavedTensor(const Tensor& t) {
   auto slot = std::make_shared<SavedSlot>();
   slot->data = t.detach();
   slot->saved_version = t.version();
+  slot->source = t.impl();
   if (const AutogradMeta* meta = find_meta(t)) {
     if (meta->grad_fn) {
       slot->producer = meta->grad_fn->name();
@@ -56,6 +57,7 @@ SavedTensor::SavedTensor(const Tensor& t) {
   pending_saved.push_back(slot);
   slot_ = std::move(slot);
 }
+
 
 const Tensor& SavedTensor::get() const {
   static const Tensor undefined;
@@ -99,7 +101,14 @@ Edge gradient_edge(const Tensor& t) {
 void set_history(const Tensor& out, std::shared_ptr<Node> node) {
   node->set_output(out);
   if (!pending_saved.empty()) {
-    node->set_saved(std::move(pending_saved));
+    // An op that saved its own output did so before the output had a grad_fn:
+    // this node is its producer (errors then say "output 0 of <node>").
+    for (const auto& slot : pending_saved)
+      if (slot->source == out.impl()) {
+        slot->producer = node->name();
+        slot->producer_id = node.get();
+      }
+    node->set_saved({pending_saved.begin(), pending_saved.end()});
     pending_saved.clear();
   }
   AutogradMeta& meta = meta_of(out);

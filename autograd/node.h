@@ -119,6 +119,7 @@ struct SavedSlot {
   // Identity of that grad_fn, for the tape printer to cross-reference; never dereferenced.
   const void* producer_id = nullptr;
   std::string leaf_name;  // the leaf's name (parameter name), if any
+  const void* source = nullptr;  // the saved tensor's identity, to recognise an op's own output
 };
 
 class SavedTensor {

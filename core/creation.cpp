@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <functional>
+#include <type_traits>
 
 #include "kernels.h"
 
@@ -116,11 +117,17 @@ Tensor linspace(double start, double end, int64_t steps, Dtype dtype) {
   if (steps < 0) throw ValueError(fmt::format("linspace: steps = {} is negative; expected >= 0", steps));
   Tensor out = core::make_tensor({steps}, dtype);
   dispatch(dtype, [&]<class T>() {
+    // PyTorch's kernel: the step in the output type (double for integers), and the
+    // values filled from both ends so the last one is exactly `end`. Computing in
+    // double and rounding at the end differs from it by an ulp in float32.
+    using Step = std::conditional_t<std::is_integral_v<T>, double, T>;
     T* p = static_cast<T*>(out.raw_data());
-    const double delta = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
-    // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
+    const T first = static_cast<T>(start), last = static_cast<T>(end);
+    const Step delta = steps > 1 ? (static_cast<Step>(last) - static_cast<Step>(first)) / static_cast<Step>(steps - 1)
+                                 : Step(0);
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = static_cast<T>(i < steps / 2 ? start + delta * i : end - delta * (steps - 1 - i));
+      p[i] = static_cast<T>(i < steps / 2 ? first + delta * static_cast<Step>(i)
+                                          : last - delta * static_cast<Step>(steps - 1 - i));
   });
   return out;
 }

@@ -117,17 +117,19 @@ Tensor wrapped_scalar(Scalar value) {
 
 Tensor unary(UnaryOp op, const Tensor& a) {
   check_dense("unary op", a);
+  // PyTorch refuses these on bool rather than pick a meaning for them.
+  if (a.dtype() == kBool && (op == UnaryOp::Neg || op == UnaryOp::Abs || op == UnaryOp::Relu))
+    throw TypeError(fmt::format("{}: a bool tensor is not supported; expected a numeric dtype{}",
+                                op == UnaryOp::Neg ? "neg" : op == UnaryOp::Abs ? "abs" : "relu",
+                                op == UnaryOp::Neg ? ". Use logical not (a == false) instead" : ""));
   Dtype dtype = a.dtype();
   if (!is_floating(dtype) && !keeps_integer(op)) dtype = kFloat32;
-  if (dtype == kBool && op != UnaryOp::Abs) dtype = op == UnaryOp::Neg ? kBool : kInt64;
-  if (op == UnaryOp::Neg && a.dtype() == kBool)
-    throw TypeError("neg: negation of a bool tensor is not supported; expected a numeric dtype. Use logical "
-                    "not (a == false) instead");
+  if (dtype == kBool) dtype = kInt64;
   const Tensor in = cast(a, dtype);
   Tensor out = make_tensor(a.sizes(), dtype);
   dispatch(dtype, [&]<class T>() {
     if constexpr (std::is_same_v<T, bool>) {
-      unary_loop<T, T>(out, in, [](T x) { return x; });  // abs of bool
+      unary_loop<T, T>(out, in, [](T x) { return x; });  // unreachable: bool was promoted above
     } else {
       switch (op) {
         case UnaryOp::Neg: return unary_loop<T, T>(out, in, [](T x) { return T(-x); });
@@ -183,9 +185,9 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_dense("binary op", b);
   Dtype dtype = result_type(a, b);
   if (op == BinaryOp::Div && !is_floating(dtype)) dtype = kFloat32;  // true division
-  if (dtype == kBool && (op == BinaryOp::Sub || op == BinaryOp::Pow))
-    throw TypeError(fmt::format("{}: both operands are bool; expected a numeric dtype",
-                                op == BinaryOp::Sub ? "sub" : "pow"));
+  if (op == BinaryOp::Sub) check_sub_operands(a, b);
+  if (dtype == kBool && op == BinaryOp::Pow)
+    throw TypeError("pow: both operands are bool; expected a numeric dtype");
   const Tensor x = cast(a, dtype), y = cast(b, dtype);
   Tensor out = make_tensor(a.sizes() == b.sizes() ? a.sizes() : broadcast_shapes("binary op", a.sizes(), b.sizes()),
                            dtype);
@@ -208,9 +210,34 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// One pass in the promoted dtype of a and b. Scaling b by a wrapped alpha first
+// would let alpha = -1.0 (from sub) turn two integer tensors into a float32 result.
 Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha) {
   if (alpha == 1.0) return binary(BinaryOp::Add, a, b);
-  return binary(BinaryOp::Add, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+  check_dense("add", a);
+  check_dense("add", b);
+  const Dtype dtype = result_type(a, b);
+  check_alpha("add", dtype, alpha);
+  const Shape shape = broadcast_shapes("add", a.sizes(), b.sizes());
+  const Tensor x = cast(a, dtype), y = cast(b, dtype);
+  Tensor out = make_tensor(shape, dtype);
+  dispatch(dtype, [&]<class T>() {
+    const T scale = static_cast<T>(alpha);
+    binary_loop<T, T>(out, x, y, [scale](T p, T q) { return T(p + scale * q); });
+  });
+  return out;
+}
+
+void check_sub_operands(const Tensor& a, const Tensor& b) {
+  if (a.dtype() == kBool || b.dtype() == kBool)
+    throw TypeError("sub: an operand of dtype torch.bool is not supported; expected numeric operands. To "
+                    "invert a mask, use (mask == false)");
+}
+
+void check_alpha(const char* where, Dtype dtype, double alpha) {
+  if (!is_floating(dtype) && alpha != std::floor(alpha))
+    throw TypeError(fmt::format("{}: alpha = {} is not integral; expected an integral alpha for operands of "
+                                "dtype {}", where, alpha, dtype_name(dtype)));
 }
 
 Tensor compare(CompareOp op, const Tensor& a, const Tensor& b) {
@@ -264,6 +291,10 @@ Tensor pow_scalar(const Tensor& a, double exponent) {
   const bool integral_exponent = exponent == std::floor(exponent);
   if (!is_floating(dtype) && !integral_exponent) dtype = kFloat32;
   if (dtype == kBool) dtype = kInt64;
+  if (!is_floating(dtype) && exponent < 0)
+    throw ValueError(fmt::format("pow: exponent = {} is a negative integer for a tensor of dtype {}; expected a "
+                                 "non-negative exponent (integers to negative integer powers are not allowed). "
+                                 "Convert the tensor to a floating dtype first", exponent, dtype_name(dtype)));
   const Tensor in = cast(a, dtype);
   Tensor out = make_tensor(a.sizes(), dtype);
   dispatch(dtype, [&]<class T>() {
@@ -279,12 +310,16 @@ Tensor pow_scalar(const Tensor& a, double exponent) {
 Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max) {
   check_dense("clamp", a);
   if (!min && !max) throw ValueError("clamp: neither min nor max was given; expected at least one");
-  Tensor out = make_tensor(a.sizes(), a.dtype());
-  dispatch(a.dtype(), [&]<class T>() {
+  // A fractional bound promotes an integer tensor to float32, as a Python float does.
+  const auto fractional = [](std::optional<double> v) { return v && *v != std::floor(*v); };
+  const Dtype dtype = !is_floating(a.dtype()) && (fractional(min) || fractional(max)) ? kFloat32 : a.dtype();
+  const Tensor in = cast(a, dtype);
+  Tensor out = make_tensor(a.sizes(), dtype);
+  dispatch(dtype, [&]<class T>() {
     const T lo = min ? static_cast<T>(*min) : T(0), hi = max ? static_cast<T>(*max) : T(0);
     const bool has_lo = min.has_value(), has_hi = max.has_value();
     // PyTorch applies min first, then max: with min > max every element becomes max.
-    unary_loop<T, T>(out, a, [=](T x) {
+    unary_loop<T, T>(out, in, [=](T x) {
       if (x != x) return x;  // NaN propagates
       if (has_lo && x < lo) x = lo;
       if (has_hi && x > hi) x = hi;
@@ -296,7 +331,10 @@ Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> m
 
 Tensor softplus(const Tensor& a, double beta, double threshold) {
   check_dense("softplus", a);
-  const Tensor in = is_floating(a.dtype()) ? a : cast(a, kFloat32);
+  if (!is_floating(a.dtype()))
+    throw TypeError(fmt::format("softplus: the tensor's dtype is {}; expected a floating dtype, as in PyTorch",
+                                dtype_name(a.dtype())));
+  const Tensor& in = a;
   Tensor out = make_tensor(a.sizes(), in.dtype());
   dispatch_floating(in.dtype(), [&]<class T>() {
     const T b = static_cast<T>(beta), th = static_cast<T>(threshold);
@@ -306,7 +344,9 @@ Tensor softplus(const Tensor& a, double beta, double threshold) {
   return out;
 }
 
-void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
+namespace {
+// dst = dst op src in place; for Add, dst + alpha * src.
+void binary_into_scaled(BinaryOp op, const Tensor& dst, const Tensor& src, double alpha) {
   check_dense("in-place op", dst);
   check_dense("in-place op", src);
   // The gradient-accumulation case: same shape and dtype, both contiguous.
@@ -315,7 +355,11 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
     dispatch(dst.dtype(), [&]<class T>() {
       T* out = static_cast<T*>(dst.raw_data());
       const T* in = static_cast<const T*>(src.raw_data());
-      for (int64_t i = 0, n = dst.numel(); i < n; ++i) out[i] = static_cast<T>(out[i] + in[i]);
+      const T scale = static_cast<T>(alpha);
+      if (alpha == 1.0)
+        for (int64_t i = 0, n = dst.numel(); i < n; ++i) out[i] = static_cast<T>(out[i] + in[i]);
+      else
+        for (int64_t i = 0, n = dst.numel(); i < n; ++i) out[i] = static_cast<T>(out[i] + scale * in[i]);
     });
     return;
   }
@@ -323,8 +367,16 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   if (shape != dst.sizes())
     throw ValueError(fmt::format("in-place op: the operand's shape {} does not broadcast to the destination's "
                                  "shape {}", shape_string(src.sizes()), shape_string(dst.sizes())));
+  check_no_internal_overlap("in-place op", dst);
   const Dtype result = result_type(dst, src);
-  if (promote_types(result, dst.dtype()) != dst.dtype() && !src.impl()->is_wrapped_number)
+  // The scalar overloads (mul_(double), add_(double)) take a double, so `ids.mul_(2)`
+  // arrives as a wrapped 2.0: an integral value may go into an integer tensor, 2.5 may not.
+  const bool integral_scalar = src.impl()->is_wrapped_number &&
+                               (!is_floating(src.dtype()) || [&] {
+                                 const double v = cast(src, kFloat64).item<double>();
+                                 return v == std::floor(v);
+                               }());
+  if (promote_types(result, dst.dtype()) != dst.dtype() && !integral_scalar)
     throw TypeError(fmt::format("in-place op: result type {} can't be cast to the destination's dtype {}",
                                 dtype_name(result), dtype_name(dst.dtype())));
   if (op == BinaryOp::Div && !is_floating(dst.dtype()))
@@ -333,7 +385,12 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   const Tensor y = cast(src, dst.dtype());
   dispatch(dst.dtype(), [&]<class T>() {
     switch (op) {
-      case BinaryOp::Add: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p + q); });
+      case BinaryOp::Add:
+        if (alpha != 1.0) {
+          const T scale = static_cast<T>(alpha);
+          return binary_loop<T, T>(dst, dst, y, [scale](T p, T q) { return T(p + scale * q); });
+        }
+        return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p + q); });
       case BinaryOp::Sub: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p - q); });
       case BinaryOp::Mul: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p * q); });
       case BinaryOp::Div: return binary_loop<T, T>(dst, dst, y, [](T p, T q) { return T(p / q); });
@@ -344,9 +401,13 @@ void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   });
 }
 
+}  // namespace
+
+void binary_into(BinaryOp op, const Tensor& dst, const Tensor& src) { binary_into_scaled(op, dst, src, 1.0); }
+
 void add_scaled_into(const Tensor& dst, const Tensor& src, double alpha) {
-  if (alpha == 1.0) return binary_into(BinaryOp::Add, dst, src);
-  binary_into(BinaryOp::Add, dst, binary(BinaryOp::Mul, src, wrapped_scalar(alpha)));
+  if (alpha != 1.0 && dst.defined()) check_alpha("add_", dst.dtype(), alpha);
+  binary_into_scaled(BinaryOp::Add, dst, src, alpha);
 }
 
 }  // namespace tg::core

@@ -15,6 +15,8 @@ int64_t numel_of(const Shape& sizes);
 Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
 // Copies src into dst elementwise, broadcasting src and converting dtype. No version bump.
 void copy_into(const Tensor& dst, const Tensor& src);
+// Writing into an expanded tensor (stride 0, size > 1) is refused: tg::ValueError.
+void check_no_internal_overlap(const char* where, const Tensor& dst);
 Tensor contiguous(const Tensor& t);  // returns t itself when already contiguous
 Tensor cast(const Tensor& t, Dtype dtype);  // t itself when dtype matches
 Tensor clone(const Tensor& t);  // always a fresh contiguous copy
@@ -34,6 +36,10 @@ Dtype result_type(const Tensor& a, const Tensor& b);
 Tensor unary(UnaryOp op, const Tensor& a);  // integer input promotes to float32 except Neg/Abs/Sign/Square
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);  // broadcasts
 Tensor add_scaled(const Tensor& a, const Tensor& b, double alpha);  // a + alpha * b
+// PyTorch refuses subtraction when either operand is bool (tg::TypeError).
+void check_sub_operands(const Tensor& a, const Tensor& b);
+// An integral dtype needs an integral alpha (tg::TypeError).
+void check_alpha(const char* where, Dtype dtype, double alpha);
 Tensor compare(CompareOp op, const Tensor& a, const Tensor& b);  // bool result
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 // A C++ number as a 0-d "wrapped number" tensor (float64, int64 or bool).

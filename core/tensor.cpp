@@ -177,8 +177,17 @@ std::vector<int64_t> broadcast_byte_strides(const Tensor& t, const Shape& shape)
   return out;
 }
 
+void check_no_internal_overlap(const char* where, const Tensor& dst) {
+  for (int64_t d = 0; d < dst.dim(); ++d)
+    if (dst.strides()[d] == 0 && dst.sizes()[d] > 1)
+      throw ValueError(fmt::format("{}: the destination has stride 0 in dim {} (an expanded tensor), so several of "
+                                   "its elements share one memory location; expected a destination without "
+                                   "overlapping memory. clone() it first", where, d));
+}
+
 void copy_into(const Tensor& dst, const Tensor& src) {
   check_dense("copy_", dst);
+  check_no_internal_overlap("copy_", dst);
   Tensor source = src.is_sparse() ? src.to_dense() : src;
   broadcast_shapes("copy_", dst.sizes(), source.sizes());  // validates
   if (source.dim() > dst.dim() || broadcast_shapes("copy_", dst.sizes(), source.sizes()) != dst.sizes())

@@ -43,6 +43,7 @@ Tensor Tensor::add(const Tensor& other, double alpha) const {
 }
 
 Tensor Tensor::sub(const Tensor& other, double alpha) const {
+  core::check_sub_operands(*this, other);
   Tensor out = core::add_scaled(*this, other, -alpha);
   if (!should_record({*this, other})) return out;
   return record("SubBackward0", out, {*this, other},
@@ -83,8 +84,8 @@ Tensor Tensor::pow(const Tensor& exponent) const {
   if (!should_record({*this, exponent})) return out;
   const bool need_a = requires_grad(), need_b = exponent.requires_grad();
   return record("PowBackward1", out, {*this, exponent},
-                [a = SavedTensor(*this), b = SavedTensor(exponent), result = SavedTensor(out), need_a, need_b,
-                 a_shape = sizes(), b_shape = exponent.sizes()](const Tensor& grad) -> Gradients {
+                [a = SavedTensor(*this), b = SavedTensor(exponent), result = SavedTensor(out), need_a,
+                 need_b, a_shape = sizes(), b_shape = exponent.sizes()](const Tensor& grad) -> Gradients {
                   // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 where a == 0
                   // (PyTorch's convention, so that 0^b with b > 0 has a finite gradient).
                   Tensor grad_a, grad_b;

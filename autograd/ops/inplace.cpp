@@ -72,7 +72,10 @@ Tensor& Tensor::add_(double value) {
   return add_(other);
 }
 
-Tensor& Tensor::sub_(const Tensor& other, double alpha) { return add_(other, -alpha); }
+Tensor& Tensor::sub_(const Tensor& other, double alpha) {
+  core::check_sub_operands(*this, other);
+  return add_(other, -alpha);
+}
 
 Tensor& Tensor::mul_(const Tensor& other) {
   return inplace("mul_", *this, should_record({*this, other}), [&](const Tensor& old) { return old.mul(other); },

@@ -52,8 +52,8 @@ Shape infer_shape(const char* where, Shape shape, int64_t numel) {
 // among themselves; a view may split or merge dims only within a chunk.
 std::optional<Shape> view_strides(const Shape& old_shape, const Shape& old_strides, const Shape& new_shape) {
   Shape new_strides(new_shape.size());
-  // An empty or 0-d tensor has no layout to respect.
-  if (old_shape.empty() || core::numel_of(old_shape) == 0) return core::contiguous_strides(new_shape);
+  // A 0-d tensor has no dims to walk; its one element views as any all-ones shape.
+  if (core::numel_of(old_shape) == 0 || old_shape.empty()) return core::contiguous_strides(new_shape);
   int64_t view_d = static_cast<int64_t>(new_shape.size()) - 1;
   int64_t chunk_base_stride = old_strides.empty() ? 1 : old_strides.back();
   int64_t tensor_numel = 1, view_numel = 1;
@@ -136,14 +136,17 @@ Tensor Tensor::squeeze() const {
 Tensor Tensor::squeeze(int64_t d) const {
   check_view_input("squeeze", *this);
   d = normalize_dim("squeeze", d, dim());
-  if (dim() == 0 || sizes()[d] != 1) return view(sizes());  // PyTorch: squeezing a non-1 dim is a no-op
+  // PyTorch: squeezing a dim whose size is not 1 is a no-op (still SqueezeBackward1).
+  const bool squeezes = dim() > 0 && sizes()[d] == 1;
   Shape new_sizes = sizes(), new_strides = strides();
-  new_sizes.erase(new_sizes.begin() + d);
-  new_strides.erase(new_strides.begin() + d);
+  if (squeezes) {
+    new_sizes.erase(new_sizes.begin() + d);
+    new_strides.erase(new_strides.begin() + d);
+  }
   Tensor out = view_of(*this, new_sizes, new_strides, storage_offset());
   if (!should_record({*this})) return out;
   return record("SqueezeBackward1", out, {*this},
-                [d](const Tensor& grad) -> Gradients { return {grad.unsqueeze(d)}; });
+                [d, squeezes](const Tensor& grad) -> Gradients { return {squeezes ? grad.unsqueeze(d) : grad}; });
 }
 
 Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
@@ -162,10 +165,12 @@ Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
 }
 
 Tensor Tensor::t() const {
+  check_view_input("t", *this);
   if (dim() > 2)
     throw ValueError(fmt::format("t: the tensor is {}-d; expected a tensor with <= 2 dims (use transpose)", dim()));
-  if (dim() < 2) return view(sizes());
-  Tensor out = view_of(*this, {sizes()[1], sizes()[0]}, {strides()[1], strides()[0]}, storage_offset());
+  // 0-d and 1-d tensors are their own transpose (still TBackward0, as in PyTorch).
+  Tensor out = dim() < 2 ? view_of(*this, sizes(), strides(), storage_offset())
+                         : view_of(*this, {sizes()[1], sizes()[0]}, {strides()[1], strides()[0]}, storage_offset());
   if (!should_record({*this})) return out;
   return record("TBackward0", out, {*this}, [](const Tensor& grad) -> Gradients { return {grad.t()}; });
 }
