@@ -30,13 +30,22 @@ if [ "$mode" = install ] || [ "$mode" = both ]; then
   step install cmake --install "$build" --prefix "$prefix"
 
   missing=0
-  headers=$(cd "$src" && ls tapegrad.h core/*.h autograd/*.h autograd/ops/*.h nn/*.h optim/*.h 2>/dev/null || true)
+  headers=$(cd "$src" && echo tapegrad.h && find core autograd nn optim -name '*.h' 2>/dev/null || true)
   for header in $headers; do
     if [ ! -f "$prefix/include/tapegrad/$header" ]; then
       echo "consumer test: $header is not installed as $prefix/include/tapegrad/$header"
       missing=1
     fi
   done
+  # Every quoted include of an installed header must resolve inside the install tree.
+  while IFS= read -r header; do
+    while IFS= read -r included; do
+      if [ ! -f "$(dirname "$header")/$included" ]; then
+        echo "consumer test: ${header#"$prefix/include/"} includes \"$included\", which is not installed"
+        missing=1
+      fi
+    done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$header")
+  done < <(find "$prefix/include/tapegrad" -name '*.h')
   [ $missing -eq 0 ] || exit 1
   echo "install tree: $(echo "$headers" | wc -w) headers, umbrella header included"
 
