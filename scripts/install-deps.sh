@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything tapegrad needs to build, test and benchmark, from Debian 12
+# packages only. Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential   # g++ 12 (C++20) and make
+  cmake             # 3.25 on Debian 12
+  libopenblas-dev   # CBLAS sgemm/dgemm for every matmul
+  libfmt-dev        # error messages and tensor printing
+  doctest-dev       # the test suite
+  libbenchmark-dev  # bench/
+  zlib1g-dev        # crc32 checksums in saved files
+  libcli11-dev      # command-line parsing in the example programs
+)
+
+# Root (a fresh machine, CI) runs apt-get directly; anyone else goes through sudo.
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install-deps.sh: not root and sudo is missing; run this script as root" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Wait for another apt-get (unattended upgrades on a fresh machine) instead of failing.
+wait_for_lock=(-o DPkg::Lock::Timeout=600)
+"${as_root[@]}" apt-get "${wait_for_lock[@]}" update
+"${as_root[@]}" apt-get "${wait_for_lock[@]}" install -y --no-install-recommends "${packages[@]}"
