@@ -8,3 +8,4 @@
 #include "autograd/grad_mode.h"
 #include "autograd/engine.h"
 #include "autograd/gradcheck.h"
+#include "nn/nn.h"
