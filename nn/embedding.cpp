@@ -61,6 +61,7 @@ Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFr
 
 void Embedding::reset_parameters() {
   NoGradGuard no_grad;
+  if (weight.numel() == 0) return;  // num_embeddings or embedding_dim 0: nothing to draw
   weight.copy_(randn(weight.sizes(), weight.dtype()));
   // Only a fresh init zeroes the padding row; nothing keeps it zero afterwards.
   if (options_.padding_idx()) weight.select(0, *options_.padding_idx()).fill_(0.0);

@@ -47,7 +47,9 @@ class EmbeddingFuncOptions {
 
 // Rows of weight (V, D) picked by input (int64/int32, any shape S) -> (S..., D).
 // With max_norm, the referenced rows are first renormalised in place (no-grad), and
-// weight's version goes up by one.
+// weight's version goes up by one. With sparse, a leaf weight receives a sparse COO
+// gradient; a weight computed by other ops (w * 2) receives the equivalent dense one,
+// because the backward rules of those ops take dense gradients.
 Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncOptions& options = {});
 
 // x (*, in) @ weight(out, in)^T + bias (out) -> (*, out).

@@ -20,6 +20,7 @@ void check_floating(const char* where, const Tensor& t) {
 
 Tensor normal_(Tensor tensor, double mean, double std) {
   check_floating("normal_", tensor);
+  if (tensor.numel() == 0) return tensor;
   NoGradGuard no_grad;
   tensor.copy_(randn(tensor.sizes(), tensor.dtype()) * std + mean);
   return tensor;
@@ -28,6 +29,7 @@ Tensor normal_(Tensor tensor, double mean, double std) {
 Tensor uniform_(Tensor tensor, double a, double b) {
   check_floating("uniform_", tensor);
   if (a > b) throw ValueError(fmt::format("uniform_: a = {} is greater than b = {}; expected a <= b", a, b));
+  if (tensor.numel() == 0) return tensor;
   NoGradGuard no_grad;
   tensor.copy_(rand(tensor.sizes(), tensor.dtype()) * (b - a) + a);
   return tensor;
