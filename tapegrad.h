@@ -11,3 +11,4 @@
 #include "autograd/gradcheck.h"
 #include "autograd/tape.h"
 #include "optim/optim.h"
+#include "nn/nn.h"

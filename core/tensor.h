@@ -307,6 +307,12 @@ Tensor log_softmax(const Tensor& a, int64_t dim);
 // (values, indices) of the maximum along dim, as torch.max(a, dim).
 std::pair<Tensor, Tensor> max_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
 std::pair<Tensor, Tensor> min_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
+// Rows of weight (V, D) picked by int64/int32 indices of any shape S -> (S..., D), as
+// at::embedding; padding_idx < 0 means none (autograd/ops/embedding.cpp).
+Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx = -1,
+                 bool scale_grad_by_freq = false, bool sparse = false);
+// max_norm: rescales the referenced rows in place, unrecorded; bumps weight's version once.
+const Tensor& embedding_renorm_(const Tensor& weight, const Tensor& indices, double max_norm, double norm_type);
 
 // ---- sparse COO (core/sparse.cpp)
 // indices: int64 (sparse_dim, nnz); values: (nnz, dense...); size: sparse dims then dense dims.

@@ -1,0 +1,248 @@
+// Row kernels: gather (forward), scatter-add (dense backward), COO rows (sparse
+// backward) and renorm (max_norm). V rows, D width, N lookups.
+#include "rows.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+#include "kernels.h"
+
+namespace tg::core {
+
+namespace {
+
+// Calls fn.template operator()<I>() with I the C++ type of an index dtype.
+template <class F> decltype(auto) dispatch_index(Dtype dtype, F&& fn) {
+  if (dtype == kInt32) return fn.template operator()<int32_t>();
+  return fn.template operator()<int64_t>();
+}
+
+// "indices[3]" for a 1-d tensor, "indices[1, 2]" beyond, "indices" for a 0-d one:
+// the position a user can paste back into their own code.
+std::string position_of(int64_t flat, const Shape& sizes) {
+  if (sizes.empty()) return "indices";
+  std::vector<int64_t> coords(sizes.size());
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    coords[d] = flat % sizes[d];
+    flat /= sizes[d];
+  }
+  return fmt::format("indices[{}]", fmt::join(coords, ", "));
+}
+
+// How many times each index occurs in this call (scale_grad_by_freq). A hash map,
+// not a V-sized array, so the sparse backward stays O(N) for huge tables.
+template <class I> std::unordered_map<int64_t, int64_t> count_indices(const I* idx, int64_t n) {
+  std::unordered_map<int64_t, int64_t> counts;
+  counts.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) ++counts[static_cast<int64_t>(idx[i])];
+  return counts;
+}
+
+// The table's row stride and whether a row is one contiguous run.
+struct RowLayout {
+  int64_t row_stride, col_stride;
+  bool rows_contiguous;
+};
+RowLayout row_layout(const Tensor& table) {
+  return {table.stride(0), table.stride(1), table.stride(1) == 1 || table.size(1) <= 1};
+}
+
+}  // namespace
+
+void check_index_dtype(const char* where, const Tensor& indices) {
+  check_dense(where, indices);
+  if (indices.dtype() != kInt64 && indices.dtype() != kInt32)
+    throw TypeError(fmt::format("{}: indices have dtype {} ({}); expected torch.int64 (Long) or torch.int32 (Int). "
+                                "Convert them with .to(tg::kInt64)",
+                                where, dtype_name(indices.dtype()), legacy_type_name(indices.dtype())));
+}
+
+void check_indices_in_range(const char* where, const Tensor& indices, int64_t num_rows) {
+  const Tensor idx = contiguous(indices);
+  const int64_t n = idx.numel();
+  dispatch_index(idx.dtype(), [&]<class I>() {
+    const I* p = static_cast<const I*>(idx.raw_data());
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t k = static_cast<int64_t>(p[i]);
+      if (k >= 0 && k < num_rows) continue;
+      const char* hint = k < 0 ? " (negative indices are not counted from the end)" : "";
+      throw IndexError(fmt::format("{}: {} = {} is out of range; expected [0, {}) for num_embeddings = {}{}", where,
+                                   position_of(i, indices.sizes()), k, num_rows, num_rows, hint));
+    }
+  });
+}
+
+void check_lookup_indices(const char* where, const Tensor& indices, int64_t num_rows) {
+  check_index_dtype(where, indices);
+  check_indices_in_range(where, indices, num_rows);
+}
+
+Tensor gather_rows(const Tensor& table, const Tensor& indices) {
+  const Tensor idx = contiguous(indices);
+  const int64_t n = idx.numel(), width = table.size(1);
+  Shape out_shape = indices.sizes();
+  out_shape.push_back(width);
+  Tensor out = make_tensor(std::move(out_shape), table.dtype());
+  if (n == 0 || width == 0) return out;
+  const RowLayout layout = row_layout(table);
+  const size_t esize = element_size(table.dtype());
+  const char* src = static_cast<const char*>(table.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  dispatch_index(idx.dtype(), [&]<class I>() {
+    const I* p = static_cast<const I*>(idx.raw_data());
+    if (layout.rows_contiguous) {
+      const size_t row_bytes = static_cast<size_t>(width) * esize;
+      for (int64_t i = 0; i < n; ++i)
+        std::memcpy(dst + i * row_bytes, src + static_cast<int64_t>(p[i]) * layout.row_stride * esize, row_bytes);
+      return;
+    }
+    // A transposed or otherwise strided table: element by element.
+    for (int64_t i = 0; i < n; ++i) {
+      const char* row = src + static_cast<int64_t>(p[i]) * layout.row_stride * esize;
+      for (int64_t j = 0; j < width; ++j)
+        std::memcpy(dst + (i * width + j) * esize, row + j * layout.col_stride * esize, esize);
+    }
+  });
+  return out;
+}
+
+Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options) {
+  const Tensor idx = contiguous(indices);
+  const Tensor grad = contiguous(grad_rows);
+  const int64_t n = idx.numel(), width = grad.size(-1);
+  const int64_t pad = options.padding_idx.value_or(-1);
+  Tensor out = zeros({options.num_rows, width}, grad.dtype());
+  if (n == 0 || width == 0) return out;
+  dispatch_floating(grad.dtype(), [&]<class T>() {
+    const T* g = static_cast<const T*>(grad.raw_data());
+    T* gw = static_cast<T*>(out.raw_data());
+    dispatch_index(idx.dtype(), [&]<class I>() {
+      const I* p = static_cast<const I*>(idx.raw_data());
+      std::vector<int64_t> counts;
+      if (options.scale_grad_by_freq) {
+        counts.assign(static_cast<size_t>(options.num_rows), 0);
+        for (int64_t i = 0; i < n; ++i) ++counts[static_cast<size_t>(p[i])];
+      }
+      // Two lookups of one row must both reach it, so rows are added, never assigned,
+      // in increasing position order (deterministic sums, as PyTorch's CPU kernel).
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t k = static_cast<int64_t>(p[i]);
+        if (k == pad) continue;
+        T* out_row = gw + k * width;
+        const T* in_row = g + i * width;
+        if (options.scale_grad_by_freq) {
+          // 1/count first, then multiply-add: bitwise what PyTorch computes.
+          const T scale = T(1) / static_cast<T>(counts[static_cast<size_t>(k)]);
+          for (int64_t j = 0; j < width; ++j) out_row[j] += scale * in_row[j];
+        } else {
+          for (int64_t j = 0; j < width; ++j) out_row[j] += in_row[j];
+        }
+      }
+    });
+  });
+  return out;
+}
+
+Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options) {
+  const Tensor idx = contiguous(indices);
+  const Tensor grad = contiguous(grad_rows);
+  const int64_t n = idx.numel(), width = grad.size(-1);
+  const int64_t pad = options.padding_idx.value_or(-1);
+  // Padding positions are dropped, not stored as zero rows, so count the rest first.
+  int64_t nnz = 0;
+  dispatch_index(idx.dtype(), [&]<class I>() {
+    const I* p = static_cast<const I*>(idx.raw_data());
+    for (int64_t i = 0; i < n; ++i) nnz += static_cast<int64_t>(p[i]) != pad;
+  });
+  Tensor out_indices = make_tensor({1, nnz}, kInt64);
+  Tensor out_values = make_tensor({nnz, width}, grad.dtype());
+  dispatch_floating(grad.dtype(), [&]<class T>() {
+    const T* g = static_cast<const T*>(grad.raw_data());
+    T* values = static_cast<T*>(out_values.raw_data());
+    int64_t* rows = static_cast<int64_t*>(out_indices.raw_data());
+    dispatch_index(idx.dtype(), [&]<class I>() {
+      const I* p = static_cast<const I*>(idx.raw_data());
+      std::unordered_map<int64_t, int64_t> counts;
+      if (options.scale_grad_by_freq) counts = count_indices(p, n);
+      int64_t e = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t k = static_cast<int64_t>(p[i]);
+        if (k == pad) continue;
+        rows[e] = k;
+        T* out_row = values + e * width;
+        const T* in_row = g + i * width;
+        if (options.scale_grad_by_freq) {
+          // Same factor as the dense kernel, so to_dense() matches it bit for bit.
+          const T scale = T(1) / static_cast<T>(counts[k]);
+          for (int64_t j = 0; j < width; ++j) out_row[j] = scale * in_row[j];
+        } else if (width > 0) {
+          std::memcpy(out_row, in_row, static_cast<size_t>(width) * sizeof(T));
+        }
+        ++e;
+      }
+    });
+  });
+  return sparse_coo_tensor(out_indices, out_values, {options.num_rows, width});
+}
+
+namespace {
+
+// The p-norm of one row of n elements `stride` apart, accumulated in double and then
+// rounded to T: PyTorch takes row.norm(p) in the table's dtype and reads it as double.
+template <class T> double row_norm(const T* row, int64_t n, int64_t stride, double p) {
+  double acc = 0;
+  if (std::isinf(p)) {
+    acc = p > 0 ? 0.0 : std::numeric_limits<double>::infinity();
+    for (int64_t j = 0; j < n; ++j) {
+      const double a = std::abs(static_cast<double>(row[j * stride]));
+      acc = p > 0 ? std::max(acc, a) : std::min(acc, a);
+    }
+    if (n == 0) acc = 0;
+  } else if (p == 0) {
+    for (int64_t j = 0; j < n; ++j) acc += row[j * stride] != T(0);
+  } else if (p == 1) {
+    for (int64_t j = 0; j < n; ++j) acc += std::abs(static_cast<double>(row[j * stride]));
+  } else if (p == 2) {
+    for (int64_t j = 0; j < n; ++j) acc += static_cast<double>(row[j * stride]) * static_cast<double>(row[j * stride]);
+    acc = std::sqrt(acc);
+  } else {
+    for (int64_t j = 0; j < n; ++j) acc += std::pow(std::abs(static_cast<double>(row[j * stride])), p);
+    acc = std::pow(acc, 1.0 / p);
+  }
+  return static_cast<double>(static_cast<T>(acc));
+}
+
+}  // namespace
+
+void renorm_rows(const Tensor& table, const Tensor& indices, double max_norm, double norm_type) {
+  const Tensor idx = contiguous(indices);
+  const int64_t n = idx.numel(), width = table.size(1);
+  std::vector<int64_t> rows(static_cast<size_t>(n));
+  dispatch_index(idx.dtype(), [&]<class I>() {
+    const I* p = static_cast<const I*>(idx.raw_data());
+    for (int64_t i = 0; i < n; ++i) rows[i] = static_cast<int64_t>(p[i]);
+  });
+  // A row referenced twice is rescaled once.
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  const RowLayout layout = row_layout(table);
+  dispatch_floating(table.dtype(), [&]<class T>() {
+    T* base = static_cast<T*>(table.raw_data());
+    for (int64_t k : rows) {
+      T* row = base + k * layout.row_stride;
+      const double norm = row_norm(row, width, layout.col_stride, norm_type);
+      if (norm > max_norm) {  // strict: a row exactly at max_norm is left alone
+        const T scale = static_cast<T>(max_norm / (norm + 1e-7));
+        for (int64_t j = 0; j < width; ++j) row[j * layout.col_stride] *= scale;
+      }
+    }
+  });
+}
+
+}  // namespace tg::core

@@ -1,0 +1,75 @@
+#pragma once
+// tg::nn::functional: the layers as plain functions of tensors, and the losses.
+//
+//   namespace F = tg::nn::functional;
+//   tg::Tensor rows = F::embedding(ids, table, F::EmbeddingFuncOptions().padding_idx(0));
+//   tg::Tensor loss = F::cross_entropy(logits, targets);
+#include <cstdint>
+#include <optional>
+
+#include "../core/tensor.h"
+
+namespace tg::nn {
+
+// How a loss reduces its per-element values: libtorch's kNone, kMean, kSum.
+enum class Reduction { None, Mean, Sum };
+inline constexpr Reduction kNone = Reduction::None;
+inline constexpr Reduction kMean = Reduction::Mean;
+inline constexpr Reduction kSum = Reduction::Sum;
+
+// Validates padding_idx against num_embeddings (spec/embedding.md 1.2) and returns it in
+// [0, V), counting a negative value from the end. tg::ValueError when out of range.
+int64_t normalize_padding_idx(const char* where, int64_t padding_idx, int64_t num_embeddings);
+
+namespace functional {
+
+// Options of F::embedding: chained setters, and getters of the same name.
+class EmbeddingFuncOptions {
+ public:
+  EmbeddingFuncOptions& padding_idx(std::optional<int64_t> v) { padding_idx_ = v; return *this; }
+  EmbeddingFuncOptions& max_norm(std::optional<double> v) { max_norm_ = v; return *this; }
+  EmbeddingFuncOptions& norm_type(double v) { norm_type_ = v; return *this; }
+  EmbeddingFuncOptions& scale_grad_by_freq(bool v) { scale_grad_by_freq_ = v; return *this; }
+  EmbeddingFuncOptions& sparse(bool v) { sparse_ = v; return *this; }
+  const std::optional<int64_t>& padding_idx() const { return padding_idx_; }
+  const std::optional<double>& max_norm() const { return max_norm_; }
+  double norm_type() const { return norm_type_; }
+  bool scale_grad_by_freq() const { return scale_grad_by_freq_; }
+  bool sparse() const { return sparse_; }
+
+ private:
+  std::optional<int64_t> padding_idx_;
+  std::optional<double> max_norm_;
+  double norm_type_ = 2.0;
+  bool scale_grad_by_freq_ = false;
+  bool sparse_ = false;
+};
+
+// Rows of weight (V, D) picked by input (int64/int32, any shape S) -> (S..., D).
+// With max_norm, the referenced rows are first renormalised in place (no-grad), and
+// weight's version goes up by one. With sparse, a leaf weight receives a sparse COO
+// gradient; a weight computed by other ops (w * 2) receives the equivalent dense one,
+// because the backward rules of those ops take dense gradients.
+Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncOptions& options = {});
+
+// x (*, in) @ weight(out, in)^T + bias (out) -> (*, out).
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
+Tensor log_softmax(const Tensor& input, int64_t dim);
+Tensor logsigmoid(const Tensor& input);
+
+// Losses. Mean is the sum over elements divided by their count.
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = kMean);
+// Numerically stable for large |logits|: (1 - y) x - logsigmoid(x), never log(sigmoid(x)).
+// pos_weight (if given) multiplies the positive term, as in PyTorch.
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction = kMean,
+                                        const Tensor& pos_weight = {});
+// log_probs (N, C), target int64/int32 (N) class indices -> the negative log likelihood.
+// Targets equal to ignore_index contribute nothing; Mean divides by the others' count.
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = kMean,
+                int64_t ignore_index = -100);
+// logits (N, C) or (C) with class indices: nll_loss(log_softmax(logits, 1), target).
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction = kMean,
+                     int64_t ignore_index = -100);
+
+}  // namespace functional
+}  // namespace tg::nn

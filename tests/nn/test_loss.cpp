@@ -1,0 +1,64 @@
+// Losses against PyTorch 1.13 (tests/golden/gen_embedding.py, section 7) and gradcheck.
+#include "golden.h"
+
+namespace F = tg::nn::functional;
+using tg::nn::Reduction;
+
+namespace {
+const char* tag(Reduction r) { return r == Reduction::Mean ? "mean" : r == Reduction::Sum ? "sum" : "none"; }
+}  // namespace
+
+TEST_CASE("mse_loss and its gradient match PyTorch for mean, sum and none") {
+  for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
+    const tg::Tensor x = golden::tensor("loss/x").requires_grad_();
+    const tg::Tensor loss = F::mse_loss(x, golden::tensor("loss/y"), r);
+    loss.backward(tg::ones_like(loss));
+    golden::check_close(loss, std::string("loss/mse_") + tag(r), 1e-12, 1e-12);
+    golden::check_close(x.grad(), std::string("loss/mse_") + tag(r) + "_grad", 1e-12, 1e-12);
+  }
+}
+
+TEST_CASE("binary_cross_entropy_with_logits matches PyTorch and stays finite at logits of +-40") {
+  for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
+    const tg::Tensor x = golden::tensor("loss/x").requires_grad_();
+    const tg::Tensor loss = F::binary_cross_entropy_with_logits(x, golden::tensor("loss/y"), r);
+    loss.backward(tg::ones_like(loss));
+    golden::check_close(loss, std::string("loss/bce_") + tag(r), 1e-12, 1e-12);
+    golden::check_close(x.grad(), std::string("loss/bce_") + tag(r) + "_grad", 1e-12, 1e-12);
+  }
+  golden::check_close(F::binary_cross_entropy_with_logits(golden::tensor("loss/x"), golden::tensor("loss/y"),
+                                                          Reduction::Mean, golden::tensor("loss/pos_weight")),
+                      "loss/bce_pos_weight", 1e-12, 1e-12);
+}
+
+TEST_CASE("nll_loss with ignore_index matches PyTorch for mean, sum and none") {
+  for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
+    const tg::Tensor lp = golden::tensor("loss/log_softmax").requires_grad_();
+    const tg::Tensor loss = F::nll_loss(lp, golden::tensor("loss/target"), r);
+    loss.backward(tg::ones_like(loss));
+    golden::check_close(loss, std::string("loss/nll_") + tag(r), 1e-12, 1e-12);
+    golden::check_close(lp.grad(), std::string("loss/nll_") + tag(r) + "_grad", 1e-12, 1e-12);
+  }
+}
+
+TEST_CASE("nll_loss names a target out of range and refuses float targets") {
+  const tg::Tensor lp = tg::zeros({2, 3});
+  CHECK_THROWS_WITH_AS(F::nll_loss(lp, tg::tensor({0, 3})), doctest::Contains("target[1] = 3 is out of range"),
+                       tg::IndexError);
+  CHECK_THROWS_AS(F::nll_loss(lp, tg::tensor({0.f, 1.f})), tg::TypeError);
+  CHECK_THROWS_AS(F::nll_loss(lp, tg::tensor({0, 1, 2})), tg::ValueError);
+}
+
+TEST_CASE("nll_loss passes gradcheck") {
+  const tg::Tensor lp = tg::randn({4, 3}, tg::kFloat64).requires_grad_();
+  const tg::Tensor t = tg::tensor({0, 2, 2, 1});
+  for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None})
+    CHECK(tg::autograd::gradcheck(
+        [&](const std::vector<tg::Tensor>& in) { return r == Reduction::None ? F::nll_loss(in[0], t, r) : F::nll_loss(in[0], t, r).unsqueeze(0); }, {lp}));
+}
+
+TEST_CASE("logsigmoid and mse_loss refuse mismatched shapes") {
+  CHECK(F::logsigmoid(tg::tensor({0.0}, tg::kFloat64)).item<double>() == doctest::Approx(-std::log(2.0)));
+  CHECK_THROWS_WITH_AS(F::mse_loss(tg::zeros({2}), tg::zeros({3})), doctest::Contains("expected equal shapes"),
+                       tg::ValueError);
+}
