@@ -8,6 +8,7 @@
 #include "../../core/kernels.h"
 #include "../meta.h"
 #include "../node.h"
+#include "inplace.h"
 
 namespace tg {
 
@@ -38,29 +39,6 @@ void check_index(const char* where, const Tensor& index, int64_t size, int64_t d
 // A 0-d tensor as a 1-element vector, and a 1-d tensor unchanged (no history).
 Tensor as_vector_if_scalar(const Tensor& t) {
   return t.dim() == 0 ? core::as_strided(t, {1}, {1}, t.storage_offset()) : t;
-}
-
-// The in-place rules of autograd/ops/inplace.cpp, for index_add_.
-void check_inplace(const char* where, const Tensor& self) {
-  core::check_dense(where, self);
-  if (!autograd::is_grad_enabled() || !self.requires_grad()) return;
-  if (self.is_leaf())
-    throw Error(fmt::format("{}: a leaf tensor that requires grad is being used in an in-place operation; "
-                            "wrap the update in tg::NoGradGuard (as optimizers do), or clone() the tensor first",
-                            where));
-}
-
-Tensor& adopt(const char* where, Tensor& self, const Tensor& result) {
-  if (self.impl()->is_view)
-    throw Error(fmt::format("{}: an in-place op on a view would rewrite the history of the tensor it views, "
-                            "which tapegrad does not track; clone() the view first, or run the op under "
-                            "tg::NoGradGuard", where));
-  core::copy_into(self, result);
-  self.bump_version();
-  autograd::AutogradMeta& meta = autograd::meta_of(self);
-  meta.requires_grad = true;
-  meta.grad_fn = autograd::meta_of(result).grad_fn;
-  return self;
 }
 
 bool any_requires_grad(const std::vector<Tensor>& tensors) {
@@ -99,7 +77,7 @@ Tensor Tensor::index_select(int64_t dim, const Tensor& index) const { return tg:
 
 // self: (..., S, ...); source: (..., N, ...) with N at dim; self[..., index[i], ...] += alpha * source[..., i, ...]
 Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& source, double alpha) {
-  check_inplace("index_add_", *this);
+  autograd::check_inplace("index_add_", *this);
   core::check_dense("index_add_", source);
   if (source.dtype() != dtype())
     throw TypeError(fmt::format("index_add_: self has dtype {} but source has dtype {}; expected the same dtype",
@@ -139,7 +117,7 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
            }
            return {grad, grad_source};
          });
-  return adopt("index_add_", *this, result);
+  return autograd::adopt("index_add_", *this, result);
 }
 
 // Joins along an existing dim; each input's gradient is its slice of grad_out.

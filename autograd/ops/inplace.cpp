@@ -11,12 +11,13 @@
 #include "../../core/sparse.h"
 #include "../meta.h"
 #include "../node.h"
+#include "inplace.h"
 
 namespace tg {
 
 using autograd::should_record;
 
-namespace {
+namespace autograd {
 
 void check_inplace(const char* where, const Tensor& self) {
   core::check_dense(where, self);
@@ -27,7 +28,7 @@ void check_inplace(const char* where, const Tensor& self) {
                             where));
 }
 
-// Writes `result` (which holds self's new value and history) into self.
+
 Tensor& adopt(const char* where, Tensor& self, const Tensor& result) {
   if (self.impl()->is_view)
     throw Error(fmt::format("{}: an in-place op on a view would rewrite the history of the tensor it views, "
@@ -41,17 +42,11 @@ Tensor& adopt(const char* where, Tensor& self, const Tensor& result) {
   return self;
 }
 
-// Runs `recorded(old_value)` when history is needed, `kernel()` otherwise.
-template <class Recorded, class Kernel>
-Tensor& inplace(const char* where, Tensor& self, bool record_history, Recorded recorded, Kernel kernel) {
-  check_inplace(where, self);
-  if (record_history) return adopt(where, self, recorded(self.clone()));
-  kernel();
-  self.bump_version();
-  return self;
-}
+}  // namespace autograd
 
-}  // namespace
+using autograd::adopt;
+using autograd::check_inplace;
+using autograd::inplace;
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
   if (other.is_sparse()) {
