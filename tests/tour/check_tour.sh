@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Checks that every program output shown in the tour is what the program prints.
+#
+#   tests/tour/check_tour.sh docs/autograd.md build/examples
+#
+# A block opened by a line "```text tour/01_scalar" (optionally followed by
+# arguments, "```text tour/01_scalar --dot") holds the exact output of
+# <bin dir>/tour_01_scalar run with those arguments. Every block is checked; the
+# script prints a diff for each mismatch and fails if any block differs, if a
+# program is missing, or if the doc shows no block at all.
+set -uo pipefail
+
+doc=${1:?usage: check_tour.sh <doc.md> <bin dir>}
+bin_dir=${2:?usage: check_tour.sh <doc.md> <bin dir>}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Split the doc: block k goes to $work/k.expected, its command line to $work/k.cmd.
+awk -v dir="$work" '
+  /^```text tour\// && !inside { inside = 1; n++; sub(/^```text tour\//, ""); print > (dir "/" n ".cmd"); close(dir "/" n ".cmd"); printf "" > (dir "/" n ".expected"); next }
+  /^```/ && inside { inside = 0; close(dir "/" n ".expected"); next }
+  inside { print >> (dir "/" n ".expected") }
+' "$doc"
+
+blocks=$(ls "$work"/*.cmd 2>/dev/null | wc -l)
+if [ "$blocks" -eq 0 ]; then
+  echo "check_tour: no \`\`\`text tour/<program> blocks in $doc; expected at least one" >&2
+  exit 1
+fi
+
+failures=0
+for cmd_file in $(ls "$work"/*.cmd | sort -V); do
+  k=$(basename "$cmd_file" .cmd)
+  read -r program args < "$cmd_file"
+  exe="$bin_dir/tour_$program"
+  if [ ! -x "$exe" ]; then
+    echo "check_tour: block $k names tour/$program, but $exe does not exist; build the examples first" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  # shellcheck disable=SC2086 # the arguments are split on purpose
+  if ! "$exe" $args > "$work/$k.actual" 2>&1; then
+    echo "check_tour: tour_$program $args exited with an error:" >&2
+    cat "$work/$k.actual" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  if diff -u --label "docs (block $k: tour/$program $args)" --label "actual output" \
+      "$work/$k.expected" "$work/$k.actual"; then
+    echo "ok   tour/$program $args"
+  else
+    failures=$((failures + 1))
+  fi
+done
+
+if [ "$failures" -ne 0 ]; then
+  echo "check_tour: $failures of $blocks blocks differ from what the programs print" >&2
+  echo "check_tour: update the doc with the output above, or fix the program" >&2
+  exit 1
+fi
+echo "check_tour: all $blocks blocks match"
