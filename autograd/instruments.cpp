@@ -20,11 +20,15 @@ thread_local std::ostream* trace_out = nullptr;
 thread_local bool anomaly_on = false;
 }  // namespace
 
-// Values with 4 decimals, nested like the tensor: "[[0.1000, 0.2000], [0.3000, 0.4000]]".
+// Values with 4 decimals (integers as they are), nested like the tensor: "[[0.1000, 0.2000], [0.3000, 0.4000]]".
 std::string instruments::values_string(const Tensor& t) {
   const Tensor flat = core::contiguous(core::cast(t, kFloat64));
   const std::vector<double> v = flat.to_vector<double>();
-  auto number = [](double x) { return std::isnan(x) ? std::string("nan") : fmt::format("{:.4f}", x); };
+  const bool integral = !is_floating(t.dtype());  // indices print as 3, not 3.0000
+  auto number = [integral](double x) {
+    if (integral) return fmt::format("{}", static_cast<int64_t>(x));
+    return std::isnan(x) ? std::string("nan") : fmt::format("{:.4f}", x);
+  };
   if (t.dim() == 0) return number(v.at(0));
   const int64_t inner = t.size(t.dim() - 1);
   const int64_t rows = inner == 0 ? 0 : static_cast<int64_t>(v.size()) / inner;

@@ -81,13 +81,13 @@ std::string saved_label(const SavedSlot& slot, const Node& owner, const Tape& ta
 }
 
 struct Columns {
-  size_t name = 4, type = 10;
+  size_t label = 2, name = 4, type = 10;
 };
 
 std::string op_lines(const Node& node, const Tape& tape, const Columns& width) {
   std::vector<std::string> inputs;
   for (size_t i = 0; i < node.next_edges().size(); ++i) inputs.push_back(input_label(node, i, tape));
-  const std::string head = fmt::format("  {:<6}{:<{}}  -> {:<{}}  ", tape.order.label_of(node),
+  const std::string head = fmt::format("  {:<{}} {:<{}}  -> {:<{}}  ", tape.order.label_of(node), width.label,
                                        forward_name(node.name()), width.name,
                                        type_string(node.output_sizes(), node.output_dtype()), width.type);
   std::string text = fmt::format("{}reads {}", head, fmt::join(inputs, ", "));
@@ -116,7 +116,7 @@ std::string leaves_line(const Tape& tape) {
 
 std::string tape_string(const Tensor& t, size_t max_ops) {
   const Tape tape = build_tape(t);
-  if (tape.order.nodes.empty())
+  if (tape.ops.empty())
     return fmt::format("tape: empty (the tensor {})\n",
                        t.requires_grad() ? "is a leaf: no op made it" : "does not require grad: nothing was recorded");
   const size_t n = tape.ops.size();
@@ -131,6 +131,7 @@ std::string tape_string(const Tensor& t, size_t max_ops) {
   shown.insert(shown.end(), tape.ops.end() - tail, tape.ops.end());
   Columns width;
   for (const Node* node : shown) {
+    width.label = std::max(width.label, tape.order.label_of(*node).size());
     width.name = std::max(width.name, forward_name(node->name()).size());
     width.type = std::max(width.type, type_string(node->output_sizes(), node->output_dtype()).size());
   }
@@ -157,10 +158,10 @@ std::string to_dot(const Tensor& t) {
   auto id = [&](const Node& node) {
     return fmt::format("{}{}", node.is_accumulator() ? "leaf" : "op", tape.order.index_of(node));
   };
-  auto quoted = [](std::string s) {  // parameter names are in single quotes already; escape anything else
-    std::string out;
-    for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    return out;
+  auto quoted = [](const std::string& label) {  // a parameter name may hold any character
+    std::string escaped;
+    for (char c : label) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return escaped;
   };
   for (const Node* node : tape.order.nodes) {
     if (node->is_accumulator()) {

@@ -22,7 +22,7 @@ class Node;
 // The ops recorded behind t in forward (execution) order: op name, output shape and
 // dtype, which inputs it reads (earlier ops by position, leaves by name), what it
 // saved for backward. A graph of more than `max_ops` ops is summarised.
-std::string tape_string(const Tensor& t, size_t max_ops = 40);
+std::string tape_string(const Tensor& t, size_t max_ops = 30);
 void print_tape(const Tensor& t, std::ostream& out);
 void print_tape(const Tensor& t);  // to std::cout
 

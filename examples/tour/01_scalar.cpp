@@ -9,13 +9,7 @@
 #include <tapegrad/tapegrad.h>
 
 int main(int argc, char** argv) {
-  // By hand, with the chain rule: z = w x + b, y = tanh(z), dy/dz = 1 - tanh(z)^2 = 1 - y^2.
-  const double w0 = 0.5, x0 = 2.0, b0 = -0.25;
-  const double y0 = std::tanh(w0 * x0 + b0);
-  fmt::print("by hand:  y = {:.4f}  dy/dw = x (1 - y^2) = {:.4f}  dy/db = 1 - y^2 = {:.4f}\n\n", y0,
-             x0 * (1 - y0 * y0), 1 - y0 * y0);
-
-  // By the tape: every op on a tensor that requires grad appends a node.
+  // Forward: every op on a tensor that requires grad appends a node to the tape.
   tg::Tensor w = tg::tensor({0.5f}).requires_grad_();
   tg::Tensor b = tg::tensor({-0.25f}).requires_grad_();
   w.set_name("w");  // a Module names its parameters itself (register_parameter)
@@ -27,6 +21,12 @@ int main(int argc, char** argv) {
     std::cout << tg::autograd::to_dot(y);
     return 0;
   }
+  // By hand, with the chain rule: z = w x + b, y = tanh(z), dy/dz = 1 - tanh(z)^2 = 1 - y^2.
+  const double w0 = 0.5, x0 = 2.0, b0 = -0.25;
+  const double y0 = std::tanh(w0 * x0 + b0);
+  fmt::print("by hand:  y = {:.4f}  dy/dw = x (1 - y^2) = {:.4f}  dy/db = 1 - y^2 = {:.4f}\n\n", y0,
+             x0 * (1 - y0 * y0), 1 - y0 * y0);
+
   tg::autograd::print_tape(y);
   std::cout << "\nbackward, node by node:\n";
   {

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   const tg::Tensor words = tg::tensor({1, 3, 1});  // word 1 appears twice
   const tg::Tensor target = tg::tensor({{1.f, 1.f}, {1.f, 1.f}, {1.f, 1.f}});
   tg::Tensor rows = emb(words);                              // (3, 2): rows 1, 3, 1 of the table
-  tg::Tensor loss = ((rows - target) * (rows - target)).sum();
+  tg::Tensor diff = rows - target;
+  tg::Tensor loss = (diff * diff).sum();                     // sum of squared errors
 
   if (argc > 1 && std::string(argv[1]) == "--dot") {
     std::cout << tg::autograd::to_dot(loss);

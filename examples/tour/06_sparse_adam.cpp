@@ -11,10 +11,10 @@ int main() {
   // Section 4's table, lookup and loss.
   const tg::Tensor table = tg::tensor({{0.f, 0.f}, {1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}, {7.f, 8.f}});
   tg::nn::Embedding emb(tg::nn::EmbeddingOptions(5, 2).sparse(true)._weight(table));
-  emb.weight.set_name("weight");
   const tg::Tensor rows = emb(tg::tensor({1, 3, 1}));
   const tg::Tensor target = tg::full({3, 2}, 1.0);
-  ((rows - target) * (rows - target)).sum().backward();
+  const tg::Tensor diff = rows - target;
+  (diff * diff).sum().backward();
 
   const double lr = 0.1, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   tg::optim::SparseAdam adam(emb.parameters(), tg::optim::SparseAdamOptions(lr));
@@ -29,9 +29,9 @@ int main() {
     const int64_t r = ids[k];
     fmt::print("row {}:\n", r);
     for (int64_t j = 0; j < 2; ++j) {
-      const double grad = g.values()[k][j].item<double>();
+      const double grad = g.values()[k][j].item<float>();
       const double m = (1 - beta1) * grad, v = (1 - beta2) * grad * grad;  // m, v start at 0
-      const double old = emb.weight[r][j].item<double>();
+      const double old = emb.weight[r][j].item<float>();
       const double update = step_size * m / (std::sqrt(v) + eps);
       fmt::print("  col {}: g = {:7.4f}  m = {:7.4f}  v = {:.6f}  w = {:.4f} - {:.4f} = {:.4f}\n", j, grad, m, v,
                  old, update, old - update);

@@ -10,7 +10,7 @@ int main() {
   const tg::Tensor mask = tg::tensor({1.f, 0.f});
   // log(0) = -inf, and -inf * 0 = nan: the loss is already nan in the forward pass.
   tg::Tensor loss = (x.log() * mask).sum();
-  std::cout << "loss = " << loss.item<float>() << "\n";
+  std::cout << "loss = " << loss << "\n\n";
   tg::autograd::print_tape(loss);
 
   // Without the guard, backward finishes and x.grad holds a nan. With it, backward

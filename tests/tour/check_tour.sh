@@ -47,7 +47,7 @@ for cmd_file in $(ls "$work"/*.cmd | sort -V); do
   fi
   if diff -u --label "docs (block $k: tour/$program $args)" --label "actual output" \
       "$work/$k.expected" "$work/$k.actual"; then
-    echo "ok   tour/$program $args"
+    echo "ok   tour/$program${args:+ $args}"
   else
     failures=$((failures + 1))
   fi
