@@ -153,7 +153,8 @@ void print_tape(const Tensor& t) { print_tape(t, std::cout); }
 std::string to_dot(const Tensor& t) {
   const Tape tape = build_tape(t);
   std::ostringstream out;
-  out << "digraph tape {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
+  out << "digraph tape {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+         "  edge [fontname=\"Helvetica\", fontsize=9];\n";
   // Stable ids (op3, leaf1), so the text is the same on every run and diffs well.
   auto id = [&](const Node& node) {
     return fmt::format("{}{}", node.is_accumulator() ? "leaf" : "op", tape.order.index_of(node));

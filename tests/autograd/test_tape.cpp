@@ -96,6 +96,7 @@ TEST_CASE("to_dot draws ops, named leaves and data-flow edges with stable ids") 
         "digraph tape {\n"
   "  rankdir=BT;\n"
   "  node [fontname=\"Helvetica\", fontsize=10];\n"
+  "  edge [fontname=\"Helvetica\", fontsize=9];\n"
   "  leaf0 [shape=ellipse, style=filled, fillcolor=\"#dbe9f6\", label=\"'w'\\n[1] float32\"];\n"
   "  leaf1 [shape=ellipse, style=filled, fillcolor=\"#dbe9f6\", label=\"'b'\\n[1] float32\"];\n"
   "  op0 [shape=box, label=\"#0 mul\\nMulBackward0\\n[1] float32\"];\n"

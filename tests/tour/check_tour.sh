@@ -8,10 +8,50 @@
 # <bin dir>/tour_01_scalar run with those arguments. Every block is checked; the
 # script prints a diff for each mismatch and fails if any block differs, if a
 # program is missing, or if the doc shows no block at all.
+#
+# After changing a program or an instrument's format, rewrite the blocks with what
+# the programs print now, then read the diff before committing it:
+#
+#   tests/tour/check_tour.sh --update docs/autograd.md build/examples
 set -uo pipefail
 
-doc=${1:?usage: check_tour.sh <doc.md> <bin dir>}
-bin_dir=${2:?usage: check_tour.sh <doc.md> <bin dir>}
+update=0
+if [ "${1:-}" = "--update" ]; then
+  update=1
+  shift
+fi
+doc=${1:?usage: check_tour.sh [--update] <doc.md> <bin dir>}
+bin_dir=${2:?usage: check_tour.sh [--update] <doc.md> <bin dir>}
+
+if [ "$update" -eq 1 ]; then
+  rewritten=$(mktemp)
+  inside=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [ "$inside" -eq 0 ] && [[ $line == '```text tour/'* ]]; then
+      printf '%s\n' "$line" >> "$rewritten"
+      inside=1
+      read -r program args <<< "${line#'```text tour/'}"
+      # shellcheck disable=SC2086 # the arguments are split on purpose
+      if ! "$bin_dir/tour_$program" $args >> "$rewritten" 2>&1; then
+        echo "check_tour: tour_$program $args failed; $doc left unchanged" >&2
+        rm -f "$rewritten"
+        exit 1
+      fi
+      continue
+    fi
+    if [ "$inside" -eq 1 ]; then
+      if [[ $line == '```'* ]]; then
+        printf '%s\n' "$line" >> "$rewritten"
+        inside=0
+      fi
+      continue
+    fi
+    printf '%s\n' "$line" >> "$rewritten"
+  done < "$doc"
+  cat "$rewritten" > "$doc"
+  rm -f "$rewritten"
+  echo "check_tour: rewrote the tour blocks of $doc"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
