@@ -274,3 +274,21 @@ TEST_CASE("DetectAnomalyGuard lets a finite backward through and restores the pr
   }
   CHECK_FALSE(tg::autograd::instruments::anomaly_enabled());
 }
+
+TEST_CASE("after backward the tape marks released ops and keeps none of their saved tensors") {
+  tg::Tensor x = tg::tensor({1.f, 2.f}).requires_grad_();
+  x.set_name("x");
+  const tg::Tensor loss = x.exp().sum();
+  CHECK(tg::autograd::tape_string(loss).find("saved its output") != std::string::npos);
+  loss.backward();
+  const std::string tape = tg::autograd::tape_string(loss);
+  CHECK(tape.find("#0 exp  -> [2] float32  reads 'x'  [released by backward]\n") != std::string::npos);
+  CHECK(tape.find("saved") == std::string::npos);
+}
+
+TEST_CASE("retain_graph keeps the saved tensors on the tape") {
+  tg::Tensor x = tg::tensor({1.f, 2.f}).requires_grad_();
+  const tg::Tensor loss = x.exp().sum();
+  tg::autograd::backward({loss}, {}, /*retain_graph=*/true);
+  CHECK(tg::autograd::tape_string(loss).find("saved its output = [2.7183, 7.3891]") != std::string::npos);
+}
