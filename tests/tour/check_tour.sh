@@ -93,9 +93,24 @@ for cmd_file in $(ls "$work"/*.cmd | sort -V); do
   fi
 done
 
+# The tour sends readers to source files and node names: both must still exist.
+root=$(cd "$(dirname "$doc")/.." && pwd)
+for path in $(grep -o '`[A-Za-z0-9_./-]*\.\(cpp\|h\|sh\)`' "$doc" | tr -d '`' | sort -u); do
+  if [ ! -e "$root/$path" ]; then
+    echo "check_tour: $doc names $path, which does not exist" >&2
+    failures=$((failures + 1))
+  fi
+done
+for node in $(grep -o '`[A-Za-z]*Backward[0-9]`' "$doc" | tr -d '`' | sort -u); do
+  if ! grep -rqF "\"$node\"" "$root/autograd"; then
+    echo "check_tour: $doc names the node $node, which no op in autograd/ records" >&2
+    failures=$((failures + 1))
+  fi
+done
+
 if [ "$failures" -ne 0 ]; then
-  echo "check_tour: $failures of $blocks blocks differ from what the programs print" >&2
-  echo "check_tour: update the doc with the output above, or fix the program" >&2
+  echo "check_tour: $failures problems in $doc (of $blocks output blocks and its file and node names)" >&2
+  echo "check_tour: fix the doc or the program (--update rewrites the output blocks)" >&2
   exit 1
 fi
-echo "check_tour: all $blocks blocks match"
+echo "check_tour: all $blocks blocks match; every file and node it names exists"
