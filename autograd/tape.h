@@ -9,6 +9,11 @@
 //     tg::autograd::DetectAnomalyGuard anomaly;     // and stops at the first NaN/Inf
 //     loss.backward();
 //   }
+//
+// All four name things alike: ops by tape position (#0 is the first op the program
+// ran), leaves by parameter name ('emb.weight', set by Module::register_parameter or
+// Tensor::set_name), unnamed leaves as leaf0, leaf1... in order of creation. The
+// output is deterministic, so docs/autograd.md shows it verbatim and a test checks it.
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -21,7 +26,9 @@ class Node;
 
 // The ops recorded behind t in forward (execution) order: op name, output shape and
 // dtype, which inputs it reads (earlier ops by position, leaves by name), what it
-// saved for backward. A graph of more than `max_ops` ops is summarised.
+// saved for backward (values when 4 elements or fewer). A graph of more than `max_ops`
+// ops is summarised: its first and last max_ops / 2 ops, and a count per op name
+// of those in between.
 std::string tape_string(const Tensor& t, size_t max_ops = 30);
 void print_tape(const Tensor& t, std::ostream& out);
 void print_tape(const Tensor& t);  // to std::cout
