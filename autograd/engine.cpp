@@ -34,7 +34,7 @@ struct Run {
   // Instruments (autograd/tape.h): set when a guard is alive on this thread.
   std::ostream* trace = nullptr;
   bool detect_anomaly = false;
-  std::vector<const Node*> order;  // forward order, for naming nodes by tape position
+  instruments::TapeOrder order;  // forward order, for naming nodes by tape position
 };
 
 void count_dependencies(const std::vector<Node*>& roots, Run& run) {

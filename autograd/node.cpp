@@ -32,6 +32,7 @@ Node::~Node() {
 void Node::release() {
   if (is_accumulator()) return;  // a leaf's sink serves every graph that uses the leaf
   release_saved();
+  saved_.clear();  // the tape printer's view of them too, or they would outlive backward
   released_ = true;
 }
 

@@ -1,4 +1,6 @@
 // The tape printer and the Graphviz view: read-only walks over a recorded graph.
+// Both number things the same way as the backward trace (autograd/instruments.cpp):
+// ops "#k" in forward order, leaves by parameter name, unnamed leaves leaf0, leaf1...
 #include "tape.h"
 
 #include <fmt/format.h>
@@ -8,7 +10,6 @@
 #include <map>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "meta.h"
 #include "node.h"
@@ -17,37 +18,23 @@ namespace tg::autograd {
 
 namespace {
 
-// "LogSoftmaxBackward0" -> "log_softmax": the forward op a backward node stands for.
-std::string forward_name(std::string_view node_name) {
-  std::string_view base = node_name;
-  while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
-  if (base.size() > 8 && base.substr(base.size() - 8) == "Backward") base.remove_suffix(8);
-  std::string out;
-  for (size_t i = 0; i < base.size(); ++i) {
-    const char c = base[i];
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      if (i > 0) out += '_';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using instruments::forward_name;
+using instruments::TapeOrder;
 
 std::string type_string(const Shape& sizes, Dtype dtype) {
-  std::string name = dtype_name(dtype);
-  return fmt::format("{} {}", shape_string(sizes), name.substr(6));  // drop "torch."
+  const std::string name = dtype_name(dtype);
+  return fmt::format("{} {}", shape_string(sizes), name.substr(name.find('.') + 1));  // drop "torch."
 }
 
-std::string leaf_type(const Tensor& leaf) {
+std::string leaf_type(const Node& sink) {
+  const Tensor leaf = static_cast<const AccumulateGrad&>(sink).leaf();
   return leaf.defined() ? type_string(leaf.sizes(), leaf.dtype()) : "(freed)";
 }
 
 struct Tape {
-  std::vector<const Node*> order;                 // forward order, sinks included
-  std::unordered_map<const Node*, size_t> op_index;   // ops only: #k
-  std::unordered_map<const Node*, std::string> leaf_label;
+  TapeOrder order;
+  std::vector<const Node*> ops;
+  std::unordered_map<const void*, std::string> op_label;
   std::shared_ptr<Node> root;  // a leaf's sink may have no other owner
 };
 
@@ -57,79 +44,106 @@ Tape build_tape(const Tensor& t) {
   if (!t.requires_grad()) return tape;
   tape.root = gradient_edge(t).node;
   tape.order = instruments::forward_order({tape.root.get()});
-  size_t ops = 0, unnamed = 0;
-  for (const Node* node : tape.order) {
+  for (const Node* node : tape.order.nodes)
     if (!node->is_accumulator()) {
-      tape.op_index[node] = ops++;
-      continue;
+      tape.ops.push_back(node);
+      tape.op_label[node] = tape.order.label_of(*node);
     }
-    const Tensor leaf = static_cast<const AccumulateGrad*>(node)->leaf();
-    const std::string name = leaf.name();
-    tape.leaf_label[node] = name.empty() ? fmt::format("leaf{}", unnamed++) : fmt::format("'{}'", name);
-  }
   return tape;
 }
 
-std::string input_label(const Edge& edge, const Tape& tape) {
-  if (!edge.node) return "(no grad)";
-  if (edge.node->is_accumulator()) {
-    const Tensor leaf = static_cast<const AccumulateGrad*>(edge.node.get())->leaf();
-    return fmt::format("{} {}", tape.leaf_label.at(edge.node.get()), leaf_type(leaf));
-  }
-  return fmt::format("#{}", tape.op_index.at(edge.node.get()));
+// An input that needs no gradient has no node: it is a constant to the tape.
+std::string input_label(const Node& owner, size_t i, const Tape& tape) {
+  const Edge& edge = owner.next_edges()[i];
+  if (!edge.node) return "constant";
+  return tape.order.label_of(*edge.node);
 }
 
+// Where a saved tensor came from, and its value when it is small enough to read.
 std::string saved_label(const SavedSlot& slot, const Node& owner, const Tape& tape) {
   std::string from;
   if (slot.producer_id == &owner) {
-    from = " (its output)";
-  } else if (auto it = tape.op_index.find(static_cast<const Node*>(slot.producer_id)); it != tape.op_index.end()) {
-    from = fmt::format(" (output of #{})", it->second);
+    from = "its output";
+  } else if (slot.producer_id != nullptr) {
+    // Looked up by identity, never dereferenced: the producer may be gone.
+    const auto it = tape.op_label.find(slot.producer_id);
+    from = it != tape.op_label.end() ? fmt::format("output of {}", it->second) : std::string(slot.producer);
   } else if (!slot.leaf_name.empty()) {
-    from = fmt::format(" ('{}')", slot.leaf_name);
+    from = fmt::format("'{}'", slot.leaf_name);
+  } else {
+    from = "constant";
   }
-  return fmt::format("{} v{}{}", type_string(slot.data.sizes(), slot.data.dtype()), slot.saved_version, from);
+  std::string text = slot.data.numel() <= 4 && !slot.data.is_sparse()
+                         ? fmt::format("{} = {}", from, instruments::values_string(slot.data))
+                         : fmt::format("{} {}", from, type_string(slot.data.sizes(), slot.data.dtype()));
+  if (slot.saved_version != 0) text += fmt::format(" (at version {})", slot.saved_version);
+  return text;
 }
 
-std::string op_line(const Node& node, const Tape& tape) {
+struct Columns {
+  size_t label = 2, name = 4, type = 10;
+};
+
+std::string op_lines(const Node& node, const Tape& tape, const Columns& width) {
   std::vector<std::string> inputs;
-  for (const Edge& edge : node.next_edges()) inputs.push_back(input_label(edge, tape));
+  for (size_t i = 0; i < node.next_edges().size(); ++i) inputs.push_back(input_label(node, i, tape));
+  const std::string head = fmt::format("  {:<{}} {:<{}}  -> {:<{}}  ", tape.order.label_of(node), width.label,
+                                       forward_name(node.name()), width.name,
+                                       type_string(node.output_sizes(), node.output_dtype()), width.type);
+  std::string text = fmt::format("{}reads {}", head, fmt::join(inputs, ", "));
+  if (node.is_released()) text += "  [released by backward]";
+  text += '\n';
   std::vector<std::string> saved;
   for (const auto& slot : node.saved()) saved.push_back(saved_label(*slot, node, tape));
-  std::string line = fmt::format("  #{:<3} {:<12} -> {:<18} inputs: {}", tape.op_index.at(&node),
-                                 forward_name(node.name()), type_string(node.output_sizes(), node.output_dtype()),
-                                 fmt::join(inputs, ", "));
-  if (!saved.empty()) line += fmt::format("  saved: {}", fmt::join(saved, ", "));
-  if (node.is_released()) line += "  [released]";
-  return line;
+  if (!saved.empty()) text += fmt::format("{:{}}saved {}\n", "", head.size(), fmt::join(saved, ", "));
+  return text;
+}
+
+std::string leaves_line(const Tape& tape) {
+  std::vector<std::string> leaves;
+  for (const Node* node : tape.order.nodes) {
+    if (!node->is_accumulator()) continue;
+    if (leaves.size() == 8) {
+      leaves.push_back(fmt::format("... ({} in all)", tape.order.leaf_count));
+      break;
+    }
+    leaves.push_back(fmt::format("{} {}", tape.order.label_of(*node), leaf_type(*node)));
+  }
+  return leaves.empty() ? "" : fmt::format("leaves: {}\n", fmt::join(leaves, ", "));
 }
 
 }  // namespace
 
 std::string tape_string(const Tensor& t, size_t max_ops) {
   const Tape tape = build_tape(t);
-  if (tape.order.empty())
-    return fmt::format("tape: empty (the tensor {} has no history)\n",
-                       t.requires_grad() ? "is a leaf" : "does not require grad");
-  std::vector<const Node*> ops;
-  for (const Node* node : tape.order)
-    if (!node->is_accumulator()) ops.push_back(node);
+  if (tape.ops.empty())
+    return fmt::format("tape: empty (the tensor {})\n",
+                       t.requires_grad() ? "is a leaf: no op made it" : "does not require grad: nothing was recorded");
+  const size_t n = tape.ops.size();
   std::ostringstream out;
-  out << fmt::format("tape: {} op{}, {} lea{}; backward runs it bottom to top\n", ops.size(),
-                     ops.size() == 1 ? "" : "s", tape.leaf_label.size(), tape.leaf_label.size() == 1 ? "f" : "ves");
-  if (ops.size() <= max_ops) {
-    for (const Node* node : ops) out << op_line(*node, tape) << '\n';
-    return out.str();
-  }
+  out << fmt::format("tape: {} op{}, {} lea{}; forward order, backward runs it from the last op up\n", n,
+                     n == 1 ? "" : "s", tape.order.leaf_count, tape.order.leaf_count == 1 ? "f" : "ves");
+  out << leaves_line(tape);
   // A long tape: its two ends, and a count of each op in between.
-  const size_t head = max_ops / 2, tail = max_ops - head;
-  for (size_t i = 0; i < head; ++i) out << op_line(*ops[i], tape) << '\n';
+  const bool summarise = n > max_ops;
+  const size_t head = summarise ? max_ops / 2 : n, tail = summarise ? max_ops - head : 0;
+  std::vector<const Node*> shown(tape.ops.begin(), tape.ops.begin() + head);
+  shown.insert(shown.end(), tape.ops.end() - tail, tape.ops.end());
+  Columns width;
+  for (const Node* node : shown) {
+    width.label = std::max(width.label, tape.order.label_of(*node).size());
+    width.name = std::max(width.name, forward_name(node->name()).size());
+    width.type = std::max(width.type, type_string(node->output_sizes(), node->output_dtype()).size());
+  }
+  for (size_t i = 0; i < head; ++i) out << op_lines(*shown[i], tape, width);
+  if (!summarise) return out.str();
   std::map<std::string, size_t> counts;
-  for (size_t i = head; i < ops.size() - tail; ++i) ++counts[forward_name(ops[i]->name())];
+  for (size_t i = head; i < n - tail; ++i) ++counts[forward_name(tape.ops[i]->name())];
   std::vector<std::string> parts;
   for (const auto& [name, count] : counts) parts.push_back(fmt::format("{} x{}", name, count));
-  out << fmt::format("  ... {} ops omitted: {}\n", ops.size() - head - tail, fmt::join(parts, ", "));
-  for (size_t i = ops.size() - tail; i < ops.size(); ++i) out << op_line(*ops[i], tape) << '\n';
+  out << fmt::format("  ... {} ops omitted (#{} to #{}): {}\n", n - head - tail, head, n - tail - 1,
+                     fmt::join(parts, ", "));
+  for (size_t i = head; i < shown.size(); ++i) out << op_lines(*shown[i], tape, width);
   return out.str();
 }
 
@@ -139,29 +153,34 @@ void print_tape(const Tensor& t) { print_tape(t, std::cout); }
 std::string to_dot(const Tensor& t) {
   const Tape tape = build_tape(t);
   std::ostringstream out;
-  out << "digraph tape {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
-  auto id = [&](const Node* node) {
-    return node->is_accumulator() ? fmt::format("leaf_{}", static_cast<const void*>(node))
-                                  : fmt::format("op{}", tape.op_index.at(node));
+  out << "digraph tape {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+         "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+  // Stable ids (op3, leaf1), so the text is the same on every run and diffs well.
+  auto id = [&](const Node& node) {
+    return fmt::format("{}{}", node.is_accumulator() ? "leaf" : "op", tape.order.index_of(node));
   };
-  for (const Node* node : tape.order) {
+  auto quoted = [](const std::string& label) {  // a parameter name may hold any character
+    std::string escaped;
+    for (char c : label) escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return escaped;
+  };
+  for (const Node* node : tape.order.nodes) {
     if (node->is_accumulator()) {
-      const Tensor leaf = static_cast<const AccumulateGrad*>(node)->leaf();
-      out << fmt::format("  {} [shape=ellipse, style=filled, fillcolor=\"#dbe9f6\", label=\"{}\\n{}\"];\n", id(node),
-                         tape.leaf_label.at(node), leaf_type(leaf));
+      out << fmt::format("  {} [shape=ellipse, style=filled, fillcolor=\"#dbe9f6\", label=\"{}\\n{}\"];\n", id(*node),
+                         quoted(tape.order.label_of(*node)), leaf_type(*node));
     } else {
-      out << fmt::format("  {} [shape=box, label=\"#{} {}\\n{}\\n{}\"];\n", id(node), tape.op_index.at(node),
+      out << fmt::format("  {} [shape=box, label=\"{} {}\\n{}\\n{}\"];\n", id(*node), tape.order.label_of(*node),
                          forward_name(node->name()), node->name(),
                          type_string(node->output_sizes(), node->output_dtype()));
     }
   }
-  for (const Node* node : tape.order) {
+  for (const Node* node : tape.order.nodes) {
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {
       if (!edges[i].node) continue;
       const bool sparse = node->sends_sparse_gradient(i);
-      out << fmt::format("  {} -> {}{};\n", id(edges[i].node.get()), id(node),
-                         sparse ? " [style=dashed, label=\"sparse grad\"]" : "");
+      out << fmt::format("  {} -> {}{};\n", id(*edges[i].node), id(*node),
+                         sparse ? " [style=dashed, color=\"#c0392b\", label=\"sparse grad\"]" : "");
     }
   }
   out << "}\n";

@@ -9,6 +9,11 @@
 //     tg::autograd::DetectAnomalyGuard anomaly;     // and stops at the first NaN/Inf
 //     loss.backward();
 //   }
+//
+// All four name things alike: ops by tape position (#0 is the first op the program
+// ran), leaves by parameter name ('emb.weight', set by Module::register_parameter or
+// Tensor::set_name), unnamed leaves as leaf0, leaf1... in order of creation. The
+// output is deterministic, so docs/autograd.md shows it verbatim and a test checks it.
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -21,8 +26,10 @@ class Node;
 
 // The ops recorded behind t in forward (execution) order: op name, output shape and
 // dtype, which inputs it reads (earlier ops by position, leaves by name), what it
-// saved for backward. A graph of more than `max_ops` ops is summarised.
-std::string tape_string(const Tensor& t, size_t max_ops = 40);
+// saved for backward (values when 4 elements or fewer). A graph of more than `max_ops`
+// ops is summarised: its first and last max_ops / 2 ops, and a count per op name
+// of those in between.
+std::string tape_string(const Tensor& t, size_t max_ops = 30);
 void print_tape(const Tensor& t, std::ostream& out);
 void print_tape(const Tensor& t);  // to std::cout
 
@@ -61,15 +68,34 @@ class DetectAnomalyGuard {
 
 // ---- used by the engine (autograd/engine.cpp)
 namespace instruments {
-// The nodes behind `roots` (leaf sinks included), in forward order.
-std::vector<const Node*> forward_order(const std::vector<const Node*>& roots);
-// "#3 tanh (TanhBackward0)": how the tape printer names a node.
-std::string describe(const Node& node, const std::vector<const Node*>& order);
+// The nodes behind some roots in forward (creation) order, leaf sinks included, with
+// what the printers call them: ops by tape position "#k", leaves by parameter name
+// ('emb.weight') or, unnamed, by number in order of creation (leaf0, leaf1, ...).
+struct TapeOrder {
+  std::vector<const Node*> nodes;
+  std::vector<std::string> labels;  // parallel to nodes: "#3" or "'w'" or "leaf0"
+  size_t op_count = 0;
+  size_t leaf_count = 0;
+  // Tape position of an op (or leaf number), and its label.
+  size_t index_of(const Node& node) const;
+  const std::string& label_of(const Node& node) const;
+
+ private:
+  friend TapeOrder forward_order(const std::vector<const Node*>& roots);
+  std::vector<size_t> index_;  // parallel to nodes
+};
+TapeOrder forward_order(const std::vector<const Node*>& roots);
+// "#3 TanhBackward0" for an op, "'w'" or "leaf0" for a leaf's sink.
+std::string describe(const Node& node, const TapeOrder& order);
+// "tanh" for "TanhBackward0": the forward op a backward node was recorded by.
+std::string forward_name(std::string_view node_name);
+// Values with 4 decimals, nested like the tensor: "[[0.1000, 0.2000], [0.3000, 0.4000]]".
+std::string values_string(const Tensor& t);
 std::ostream* trace_stream();
 bool anomaly_enabled();
-void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out,
-                const std::vector<Tensor>& grads, const std::vector<const Node*>& order);
-void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const std::vector<const Node*>& order);
+void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out, const std::vector<Tensor>& grads,
+                const TapeOrder& order);
+void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const TapeOrder& order);
 }  // namespace instruments
 
 }  // namespace tg::autograd
