@@ -28,7 +28,7 @@ CoveredPairs covered_pairs(const WordVectors& vectors, const std::vector<ScoredP
   return covered;
 }
 
-int64_t ssize(const auto& container) { return static_cast<int64_t>(container.size()); }
+int64_t count_of(const auto& container) { return static_cast<int64_t>(container.size()); }
 
 }  // namespace
 
@@ -52,13 +52,13 @@ EvalReport evaluate(const WordVectors& vectors, const EvalFiles& files) {
     const std::vector<double> cosines = similarity.cosines(covered.rows_a, covered.rows_b);
     int64_t positives = 0;
     for (double label : covered.values) positives += label > 0.5;
-    report.synonyms = SynonymScore{roc_auc(cosines, covered.values), ssize(cosines), ssize(synonym_pairs),
-                                   positives, ssize(cosines) - positives};
+    report.synonyms = SynonymScore{roc_auc(cosines, covered.values), count_of(cosines), count_of(synonym_pairs),
+                                   positives, count_of(cosines) - positives};
   }
   if (!files.similarity.empty()) {
     const CoveredPairs covered = covered_pairs(vectors, similarity_pairs);
     const std::vector<double> cosines = similarity.cosines(covered.rows_a, covered.rows_b);
-    report.similarity = SimilarityScore{spearman(cosines, covered.values), ssize(cosines), ssize(similarity_pairs)};
+    report.similarity = SimilarityScore{spearman(cosines, covered.values), count_of(cosines), count_of(similarity_pairs)};
   }
   if (!files.analogies.empty()) {
     AnalogyScore total{"total", 0, 0, 0};
@@ -75,10 +75,10 @@ EvalReport evaluate(const WordVectors& vectors, const EvalFiles& files) {
       const std::vector<int64_t> answers = similarity.analogy_answers(questions);
       int64_t correct = 0;
       for (size_t i = 0; i < answers.size(); ++i) correct += answers[i] == expected[i];
-      report.analogies.push_back({section.name, correct, ssize(questions), ssize(section.questions)});
+      report.analogies.push_back({section.name, correct, count_of(questions), count_of(section.questions)});
       total.correct += correct;
-      total.covered += ssize(questions);
-      total.total += ssize(section.questions);
+      total.covered += count_of(questions);
+      total.total += count_of(section.questions);
     }
     report.analogies.push_back(total);
   }
