@@ -1,7 +1,6 @@
 #include "eval_sets.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -64,8 +63,10 @@ std::vector<AnalogySection> read_analogies(const std::string& path) {
   std::string line;
   for (int64_t line_number = 1; std::getline(in, line); ++line_number) {
     if (!line.empty() && line[0] == ':') {
-      const auto name = split_words(line.substr(1));
-      sections.push_back({name.empty() ? "questions" : fmt::format("{}", fmt::join(name, " ")), {}});
+      // The name as the reference scorer prints it: the rest of the line, trimmed.
+      const size_t first = line.find_first_not_of(" \t\r", 1);
+      const size_t last = line.find_last_not_of(" \t\r");
+      sections.push_back({first == std::string::npos ? std::string() : line.substr(first, last - first + 1), {}});
       continue;
     }
     auto words = split_words(line);

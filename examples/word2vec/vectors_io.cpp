@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -64,8 +65,10 @@ WordVectors load_vectors(const std::string& path) {
 
   std::vector<std::string> words;
   std::unordered_map<std::string, int64_t> index;
-  std::vector<double> values;  // (V, D) row-major; reserve only a sane amount up front
-  values.reserve(static_cast<size_t>(std::min<int64_t>(*count, 1 << 20) * *dim));
+  // (V, D) row-major. The header is only a claim until the lines are read: a corrupt
+  // "count dim" must not reserve gigabytes, so the reservation is capped.
+  std::vector<double> values;
+  values.reserve(static_cast<size_t>(std::min<int64_t>(*count, (int64_t{1} << 24) / *dim) * *dim));
   int64_t line_number = 1;
   int64_t num_lines = 0;  // vector lines, duplicates included: what the header counts
   while (std::getline(in, line)) {

@@ -89,6 +89,10 @@ TEST_CASE("load_vectors names the file and the line of a bad .vec file") {
                        doctest::Contains("d.vec:2: value 2 of 'a' = '0.5x' is not a finite number"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("e.vec", "1 2\na nan 1\n")),
                        doctest::Contains("is not a finite number"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("f.vec", "4000000000 1000000000\na 1\n")),
+                       doctest::Contains("1 fields after the word 'a'; expected dim = 1000000000"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("g.vec", "1 0\na\n")),
+                       doctest::Contains("expected 'count dim' with count >= 0 and dim >= 1"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors((dir.path / "missing.vec").string()), doctest::Contains("cannot open"),
                        tg::Error);
 }
