@@ -1,0 +1,41 @@
+#pragma once
+// Word vectors in the word2vec text format, held by a tg::nn::Embedding.
+//
+//   w2v::WordVectors vectors = w2v::load_vectors("vectors.vec");
+//   int64_t row = vectors.row_of("king", "neighbors");        // tg::Error if unknown
+//   tg::Tensor king = vectors.table(tg::tensor({row}));       // (1, D), an embedding lookup
+//
+// The format: a first line "count dim", then one line per word, "word v1 ... vdim",
+// fields separated by spaces (a trailing space, as the original word2vec C tool
+// writes, is allowed). A word that appears twice keeps its first vector, as gensim's
+// and the reference scorer's loaders do; the count in the header counts lines.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <tapegrad/tapegrad.h>
+
+namespace w2v {
+
+struct WordVectors {
+  std::string path;                                // for messages and the eval header line
+  std::vector<std::string> words;                  // row order = file order
+  std::unordered_map<std::string, int64_t> index;  // word -> row
+  tg::nn::Embedding table;                         // weight (V, D) float64, frozen
+
+  int64_t size() const { return static_cast<int64_t>(words.size()); }
+  int64_t dim() const { return table.weight.size(1); }
+  std::optional<int64_t> find(const std::string& word) const;
+  // The row of `word`, or a tg::ValueError naming the command, the word and the file.
+  int64_t row_of(const std::string& word, const char* where) const;
+};
+
+// Reads a .vec file into an Embedding (through Embedding::from_pretrained). Values
+// are kept in float64, as the reference scorer (scripts/eval_vectors.py) keeps them,
+// so that both rank words identically. Throws tg::Error (tg::ValueError for bad
+// contents) naming the file and line.
+WordVectors load_vectors(const std::string& path);
+
+}  // namespace w2v
