@@ -74,6 +74,79 @@ template <class T> void bmm_loop(const Tensor& a, const Tensor& b, const Tensor&
     }
 }
 
+// Many tiny products (word2vec's B x (1+K, D) by (D, 1)) spend more time in one BLAS
+// call's setup than in the arithmetic, so below this many multiply-adds per matrix
+// the loops below are used instead. They read any strides, so nothing is copied.
+constexpr int64_t kSmallProduct = 16384;
+
+// Eight partial sums: a float reduction is not vectorised unless reassociated by hand;
+// the compiler turns the inner loop into vector multiply-adds.
+template <class T> T unit_dot(const T* a, const T* b, int64_t k) {
+  T acc[8] = {};
+  int64_t kk = 0;
+  for (; kk + 8 <= k; kk += 8)
+    for (int l = 0; l < 8; ++l) acc[l] += a[kk + l] * b[kk + l];
+  T tail = 0;
+  for (; kk < k; ++kk) tail += a[kk] * b[kk];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
+
+template <class T> T strided_dot(const T* a, int64_t sa, const T* b, int64_t sb, int64_t k) {
+  if (sa == 1 && sb == 1) return unit_dot(a, b, k);
+  T sum = 0;
+  for (int64_t kk = 0; kk < k; ++kk) sum += a[kk * sa] * b[kk * sb];
+  return sum;
+}
+
+// out (fresh, contiguous) = a @ b per batch entry, floating types, any strides.
+template <class T> void bmm_small(const Tensor& a, const Tensor& b, const Tensor& out) {
+  const int64_t batch = out.size(0), m = out.size(1), n = out.size(2), k = a.size(2);
+  const Shape& as = a.strides();
+  const Shape& bs = b.strides();
+  const T* a_ptr = a.template data_ptr<T>();
+  const T* b_ptr = b.template data_ptr<T>();
+  T* c_ptr = out.template data_ptr<T>();
+  for (int64_t p = 0; p < batch; ++p) {
+    const T* ap = a_ptr + p * as[0];
+    const T* bp = b_ptr + p * bs[0];
+    T* cp = c_ptr + p * m * n;
+    if (k == 1) {
+      // An outer product: the backward (1+K, 1) x (1, D) of the product below.
+      for (int64_t i = 0; i < m; ++i) {
+        const T a_i = ap[i * as[1]];
+        T* c_row = cp + i * n;
+        if (bs[2] == 1)
+          for (int64_t j = 0; j < n; ++j) c_row[j] = a_i * bp[j];
+        else
+          for (int64_t j = 0; j < n; ++j) c_row[j] = a_i * bp[j * bs[2]];
+      }
+    } else if (as[1] != 1 || as[2] == 1) {
+      // Dot products along k: the forward of (1+K, D) x (D, 1).
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) cp[i * n + j] = strided_dot(ap + i * as[1], as[2], bp + j * bs[2], bs[1], k);
+    } else {
+      // a's columns are contiguous (a transposed view): accumulate a column at a time,
+      // the backward (D, 1+K) x (1+K, 1) of the product above.
+      std::fill(cp, cp + m * n, T(0));
+      if (n == 1) {  // the common case, with a unit stride the compiler can see
+        for (int64_t kk = 0; kk < k; ++kk) {
+          const T b_k = bp[kk * bs[1]];
+          const T* a_col = ap + kk * as[2];
+          for (int64_t i = 0; i < m; ++i) cp[i] += a_col[i] * b_k;
+        }
+        continue;
+      }
+      for (int64_t kk = 0; kk < k; ++kk)
+        for (int64_t j = 0; j < n; ++j) {
+          const T b_kj = bp[kk * bs[1] + j * bs[2]];
+          const T* a_col = ap + kk * as[2];
+          T* c_col = cp + j;
+          for (int64_t i = 0; i < m; ++i) c_col[i * n] += a_col[i] * b_kj;
+        }
+    }
+  }
+}
+
 }  // namespace
 
 void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
@@ -96,10 +169,13 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   const bool floating = is_floating(a.dtype());
   Tensor out = make_tensor({batch, m, n}, a.dtype(), /*zero=*/!floating || k == 0);
   if (batch == 0 || m == 0 || n == 0 || k == 0) return out;
+  const bool small = m * n * k <= kSmallProduct;
   if (a.dtype() == kFloat64) {
-    bmm_blas<double>(a, b, out);
+    if (small) bmm_small<double>(a, b, out);
+    else bmm_blas<double>(a, b, out);
   } else if (a.dtype() == kFloat32) {
-    bmm_blas<float>(a, b, out);
+    if (small) bmm_small<float>(a, b, out);
+    else bmm_blas<float>(a, b, out);
   } else if (a.dtype() == kInt64) {
     bmm_loop<int64_t>(a, b, out);
   } else {

@@ -161,6 +161,17 @@ Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, 
     for (int64_t i = 0; i < n; ++i) nnz += static_cast<int64_t>(p[i]) != pad;
   });
   Tensor out_indices = make_tensor({1, nnz}, kInt64);
+  if (nnz == n && !options.scale_grad_by_freq) {
+    // Every lookup gives one row, unscaled: the values are the gradient itself, viewed
+    // as (N, D) and not copied (PyTorch's sparse embedding backward does the same).
+    dispatch_index(idx.dtype(), [&]<class I>() {
+      const I* p = static_cast<const I*>(idx.raw_data());
+      int64_t* rows = static_cast<int64_t*>(out_indices.raw_data());
+      for (int64_t i = 0; i < n; ++i) rows[i] = static_cast<int64_t>(p[i]);
+    });
+    return sparse_coo_tensor(out_indices, as_strided(grad, {n, width}, {width, 1}, grad.storage_offset()),
+                             {options.num_rows, width});
+  }
   Tensor out_values = make_tensor({nnz, width}, grad.dtype());
   dispatch_floating(grad.dtype(), [&]<class T>() {
     const T* g = static_cast<const T*>(grad.raw_data());

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "row_kernels.h"
 
 namespace tg::optim {
@@ -41,9 +43,10 @@ void Adagrad::check_grad(const Tensor& param, const Tensor& grad, const Optimize
 
 void Adagrad::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
   const auto& o = static_cast<const AdagradOptions&>(options);
-  Slot& slot = slots_.at(param.impl());
-  slot.step += 1;
-  const double clr = o.lr() / (1.0 + static_cast<double>(slot.step - 1) * o.lr_decay());
+  Slot& slot = slots_.at(param.impl());  // made when the parameter was added: no insertion here
+  // Atomic so that concurrent step_with calls each see their own t (Note [Hogwild steps]).
+  const int64_t step = std::atomic_ref<int64_t>(slot.step).fetch_add(1) + 1;
+  const double clr = o.lr() / (1.0 + static_cast<double>(step - 1) * o.lr_decay());
   const kernels::AdagradHyper h{clr, o.weight_decay(), o.eps(), o.maximize()};
   if (grad.is_sparse()) {
     // Coalesced inside the kernel, row by row (see Note [uncoalesced sparse gradients]).

@@ -187,6 +187,48 @@ Tensor Optimizer::step(const std::function<Tensor()>& closure) {
   return loss;
 }
 
+// Note [Hogwild steps]
+// step_with may be called from several threads at once on one optimizer, each with
+// the gradients of its own graph (tg::autograd::grad), as word2vec and fastText train:
+// - Parameter rows are updated in place without locks. Two threads touching one row
+//   at the same moment may lose part of an update; with sparse gradients over a large
+//   table this is rare and harmless to convergence (Hogwild, Niu et al. 2011). Dense
+//   gradients race on every element; that still runs, but it is rarely what you want.
+// - Optimizer state is shared: Adagrad's sums and SparseAdam's moments are updated row
+//   by row like the parameters; step counts are incremented atomically, so each call
+//   sees its own t; lazily created records are made under a mutex.
+// - Not supported concurrently: SGD with momentum (its sparse buffer is replaced as a
+//   whole each step), and changing groups or loading state while threads step. An lr
+//   set by a scheduler while others step is read by each call as it finds it.
+void Optimizer::step_with(const std::vector<Tensor>& grads) {
+  size_t count = 0;
+  for (const ParamGroup& group : groups_) count += group.params().size();
+  if (grads.size() != count)
+    throw ValueError(fmt::format("{}.step_with: got {} gradients; expected one per parameter ({}), undefined "
+                                 "for a parameter without one", name_, grads.size(), count));
+  NoGradGuard no_grad;
+  size_t i = 0;
+  for (const ParamGroup& group : groups_) {
+    validate(group.options());
+    for (const Tensor& p : group.params()) {
+      const Tensor& grad = grads[i++];
+      if (!grad.defined()) continue;
+      if (grad.sizes() != p.sizes())
+        throw ValueError(fmt::format("{} has a gradient of shape {}; expected the parameter's shape {}",
+                                     describe(p), shape_string(grad.sizes()), shape_string(p.sizes())));
+      check_grad(p, grad, group.options());
+    }
+  }
+  i = 0;
+  for (const ParamGroup& group : groups_)
+    for (const Tensor& p : group.params()) {
+      const Tensor& grad = grads[i++];
+      if (!grad.defined()) continue;
+      update(p, grad, group.options());
+      p.bump_version();
+    }
+}
+
 void Optimizer::zero_grad(bool set_to_none) {
   NoGradGuard no_grad;
   for (ParamGroup& group : groups_)

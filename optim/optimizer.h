@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -91,6 +92,11 @@ class Optimizer {
   // enabled and its value is returned. Every gradient is checked before any parameter
   // changes, so a refused step leaves all parameters and state as they were.
   Tensor step(const std::function<Tensor()>& closure = nullptr);
+  // The same update with explicit gradients instead of each parameter's .grad: grads[i]
+  // belongs to the i-th parameter counting through the groups in order (undefined =
+  // no gradient, skipped). With tg::autograd::grad this lets several threads train one
+  // set of parameters without touching a shared .grad (see Note [Hogwild steps]).
+  void step_with(const std::vector<Tensor>& grads);
   // set_to_none = false zeroes in place; a sparse gradient stays sparse with nnz 0.
   void zero_grad(bool set_to_none = true);
   void add_param_group(const ParamGroup& group);
@@ -127,7 +133,12 @@ class Optimizer {
   virtual std::map<std::string, Tensor> save_state(const Tensor& param) const = 0;
   virtual void load_state(const Tensor& param, const std::map<std::string, Tensor>& state) = 0;
 
+  // Guards the creation of per-parameter records that update() makes lazily, so
+  // concurrent step_with calls never insert into a SlotMap at the same time.
+  std::mutex& state_mutex() const { return state_mutex_; }
+
  private:
+  mutable std::mutex state_mutex_;
   std::string name_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<ParamGroup> groups_;

@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
+#include <mutex>
 
 #include "row_kernels.h"
 
@@ -41,17 +43,24 @@ void SparseAdam::check_grad(const Tensor& param, const Tensor& grad, const Optim
 
 void SparseAdam::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
   const auto& o = static_cast<const SparseAdamOptions&>(options);
-  Slot& slot = slots_[param.impl()];
-  if (!slot.exp_avg.defined()) {
-    slot.exp_avg = zeros(param.sizes(), param.dtype());
-    slot.exp_avg_sq = zeros(param.sizes(), param.dtype());
+  Slot* record;
+  {
+    // Records are made lazily; the lock keeps concurrent step_with calls from inserting
+    // at once (Note [Hogwild steps]). Nodes of the map never move, so the pointer stays good.
+    std::lock_guard<std::mutex> lock(state_mutex());
+    record = &slots_[param.impl()];
+    if (!record->exp_avg.defined()) {
+      record->exp_avg = zeros(param.sizes(), param.dtype());
+      record->exp_avg_sq = zeros(param.sizes(), param.dtype());
+    }
   }
+  Slot& slot = *record;
   // Counted even for an empty gradient (a batch of padding only), as PyTorch 2.x does:
-  // later bias corrections depend on it.
-  slot.step += 1;
+  // later bias corrections depend on it. Atomic: each concurrent call sees its own t.
+  const int64_t step = std::atomic_ref<int64_t>(slot.step).fetch_add(1) + 1;
   if (grad._nnz() == 0) return;
   const auto [beta1, beta2] = o.betas();
-  const double t = static_cast<double>(slot.step);
+  const double t = static_cast<double>(step);
   const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
   const kernels::SparseAdamHyper h{beta1, beta2, o.eps(), o.lr() * std::sqrt(bias_correction2) / bias_correction1,
                                    o.maximize()};

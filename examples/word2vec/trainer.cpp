@@ -1,0 +1,263 @@
+// The training loop. Each thread walks its share of the sentences, builds batches of
+// (center, context) pairs with K negatives each, and runs one tapegrad step per batch:
+//
+//   u      = in(centers)                       [B, D]      sparse Embedding lookups
+//   v      = out(targets)                      [B, 1+K, D] (targets: context, then negatives)
+//   scores = bmm(v, u.unsqueeze(2)).squeeze(2) [B, 1+K]
+//   loss   = -(scores * sign).logsigmoid().sum()            sign: +1 context, -1 negatives
+//   grads  = tg::autograd::grad({loss}, {in.weight, out.weight})
+//   optimizer.step_with(grads)
+//
+// The loss is summed, not averaged: every pair moves the tables as much as one
+// word2vec update does, whatever the batch size. grad() leaves .grad alone, so the
+// threads share the tables and the optimizer with no lock (Note [Hogwild steps] in
+// optim/optimizer.cpp).
+#include "trainer.h"
+
+#include <fmt/format.h>
+
+#include <barrier>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <tapegrad/tapegrad.h>
+#include <thread>
+
+#include "checkpoint.h"
+#include "corpus.h"
+#include "progress.h"
+
+namespace w2v {
+
+namespace {
+
+// The learning rate falls linearly to zero over this many ticks of the whole run,
+// each a LambdaLR step taken by whichever thread crosses it.
+constexpr int64_t kLrTicks = 10000;
+
+std::unique_ptr<tg::optim::Optimizer> make_optimizer(const std::string& name, std::vector<tg::Tensor> params,
+                                                     double lr) {
+  if (name == "sgd") return std::make_unique<tg::optim::SGD>(std::move(params), tg::optim::SGDOptions(lr));
+  if (name == "sparse_adam")
+    return std::make_unique<tg::optim::SparseAdam>(std::move(params), tg::optim::SparseAdamOptions(lr));
+  if (name == "adagrad") return std::make_unique<tg::optim::Adagrad>(std::move(params), tg::optim::AdagradOptions(lr));
+  throw std::runtime_error("train: --optimizer = '" + name + "' is unknown; expected sgd, sparse_adam or adagrad");
+}
+
+// Everything the threads share.
+struct Shared {
+  const Corpus& corpus;
+  const TrainOptions& opts;
+  std::vector<float> keep;
+  std::vector<int32_t> negatives;
+  tg::nn::Embedding& in;
+  tg::nn::Embedding& out;
+  tg::optim::Optimizer& optimizer;
+  tg::optim::LambdaLR& schedule;
+  Counters& counters;
+  int64_t total_tokens;   // over all epochs
+  std::mutex schedule_mutex;
+  std::atomic<int64_t> ticks_done{0};
+};
+
+class Worker {
+ public:
+  Worker(Shared& shared, int id)
+      : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1),
+        k1_(shared.opts.negative + 1) {
+    centers_.reserve(static_cast<size_t>(s_.opts.batch));
+    targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
+  }
+
+  // Sentences [first, last) once.
+  void run_epoch(int64_t first, int64_t last) {
+    int64_t unreported = 0;
+    for (int64_t sentence = first; sentence < last; ++sentence) {
+      const int64_t begin = s_.corpus.sentence_starts[sentence], end = s_.corpus.sentence_starts[sentence + 1];
+      add_sentence(begin, end);
+      unreported += end - begin;
+      if (unreported >= 10000) {
+        report(unreported);
+        unreported = 0;
+      }
+    }
+    flush();
+    report(unreported);
+  }
+
+ private:
+  void add_sentence(int64_t begin, int64_t end) {
+    kept_.clear();
+    for (int64_t i = begin; i < end; ++i) {
+      const int32_t w = s_.corpus.ids[i];
+      if (w >= 0 && s_.keep[w] > rng_.uniform()) kept_.push_back(w);
+    }
+    const auto n = static_cast<int64_t>(kept_.size());
+    for (int64_t i = 0; i < n; ++i) {
+      // Dynamic window: a random b in [1, window] on both sides, so near words count more.
+      const int64_t b = 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(s_.opts.window)));
+      for (int64_t j = std::max<int64_t>(0, i - b); j <= std::min(n - 1, i + b); ++j)
+        if (j != i) add_pair(kept_[i], kept_[j]);
+    }
+  }
+
+  void add_pair(int32_t center, int32_t context) {
+    centers_.push_back(center);
+    targets_.push_back(context);
+    const auto table = static_cast<uint64_t>(s_.negatives.size());
+    for (int64_t k = 0; k < s_.opts.negative; ++k) {
+      int32_t neg;
+      do neg = s_.negatives[rng_.below(table)];
+      while (neg == context && s_.corpus.vocab.size() > 1);
+      targets_.push_back(neg);
+    }
+    if (static_cast<int64_t>(centers_.size()) == s_.opts.batch) flush();
+  }
+
+  // One training step on the batch built so far.
+  void flush() {
+    const auto b = static_cast<int64_t>(centers_.size());
+    if (b == 0) return;
+    if (!sign_.defined() || sign_.size(0) != b) sign_ = make_sign(b);
+    const tg::Tensor centers = tg::from_vector(centers_, {b});
+    const tg::Tensor targets = tg::from_vector(targets_, {b, k1_});
+    const tg::Tensor u = s_.in(centers);
+    const tg::Tensor v = s_.out(targets);
+    const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
+    const tg::Tensor loss = -(scores * sign_).logsigmoid().sum();
+    const std::vector<tg::Tensor> grads = tg::autograd::grad({loss}, {s_.in.weight, s_.out.weight});
+    s_.optimizer.step_with(grads);
+    loss_sum_ += loss.item<float>();
+    pairs_ += b;
+    centers_.clear();
+    targets_.clear();
+  }
+
+  tg::Tensor make_sign(int64_t b) const {
+    std::vector<float> sign(static_cast<size_t>(b * k1_), -1.0f);
+    for (int64_t i = 0; i < b; ++i) sign[static_cast<size_t>(i * k1_)] = 1.0f;
+    return tg::from_vector(sign, {b, k1_});
+  }
+
+  void report(int64_t tokens) {
+    const int64_t now = s_.counters.tokens.fetch_add(tokens, std::memory_order_relaxed) + tokens;
+    s_.counters.loss_sum.fetch_add(loss_sum_, std::memory_order_relaxed);
+    s_.counters.pairs.fetch_add(pairs_, std::memory_order_relaxed);
+    loss_sum_ = 0;
+    pairs_ = 0;
+    // Advance the linear decay to where the whole run stands.
+    const int64_t target = std::min(kLrTicks, now * kLrTicks / std::max<int64_t>(1, s_.total_tokens));
+    if (target > s_.ticks_done.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(s_.schedule_mutex);
+      while (s_.ticks_done.load(std::memory_order_relaxed) < target) {
+        s_.schedule.step();
+        s_.ticks_done.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  Shared& s_;
+  Rng rng_;
+  int64_t k1_;
+  std::vector<int32_t> kept_;
+  std::vector<int64_t> centers_, targets_;
+  tg::Tensor sign_;
+  double loss_sum_ = 0;
+  int64_t pairs_ = 0;
+};
+
+}  // namespace
+
+double default_lr(const std::string& optimizer) {
+  if (optimizer == "sparse_adam") return 0.01;
+  if (optimizer == "adagrad") return 0.2;
+  return 0.05;  // word2vec's and fastText's skip-gram rate for plain SGD
+}
+
+double train(const TrainOptions& opts) {
+  if (opts.dim < 1 || opts.window < 1 || opts.negative < 1 || opts.epochs < 1 || opts.batch < 1 || opts.threads < 1)
+    throw std::runtime_error("train: --dim, --window, --negative, --epochs, --batch and --threads must be >= 1");
+  tg::manual_seed(opts.seed);
+  const Corpus corpus = read_corpus(opts.input, opts.min_count);
+  const int64_t vocab_size = corpus.vocab.size();
+  if (!opts.quiet)
+    fmt::print(stderr, "Read {} tokens in {} sentences; vocabulary: {} words (min-count {}), {} tokens in it\n",
+               corpus.num_tokens(), corpus.num_sentences(), vocab_size, opts.min_count, corpus.in_vocab_tokens);
+
+  // Input vectors uniform in +-0.5/dim, output vectors zero: word2vec's initialisation.
+  tg::nn::Embedding in(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+  tg::nn::Embedding out(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+  tg::nn::init::uniform_(in.weight, -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
+  tg::nn::init::zeros_(out.weight);
+  const double lr = opts.lr > 0 ? opts.lr : default_lr(opts.optimizer);
+  auto optimizer = make_optimizer(opts.optimizer, {in.weight, out.weight}, lr);
+
+  int64_t start_epoch = 0;
+  if (!opts.resume.empty()) start_epoch = load_checkpoint(opts.resume, corpus.vocab, in, out, *optimizer);
+  if (start_epoch >= opts.epochs && !opts.quiet)
+    fmt::print(stderr, "The checkpoint has already trained {} epochs; --epochs = {}: nothing left to train\n",
+               start_epoch, opts.epochs);
+
+  const int64_t total = corpus.num_tokens() * opts.epochs;
+  tg::optim::LambdaLR schedule(*optimizer, [](int64_t tick) {
+    return std::max(0.0, 1.0 - static_cast<double>(tick) / static_cast<double>(kLrTicks));
+  });
+  Counters counters;
+  counters.tokens = corpus.num_tokens() * std::min(start_epoch, opts.epochs);
+  Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.in_vocab_tokens, opts.sample),
+                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, total, {}, {}};
+  const int64_t start_ticks = std::min(kLrTicks, counters.tokens.load() * kLrTicks / std::max<int64_t>(1, total));
+  for (int64_t t = 0; t < start_ticks; ++t) schedule.step();
+  shared.ticks_done = start_ticks;
+
+  // Threads take contiguous runs of sentences of about equal token counts.
+  const int threads = opts.threads;
+  std::vector<int64_t> bounds{0};
+  for (int t = 1; t < threads; ++t) {
+    const int64_t want = corpus.num_tokens() * t / threads;
+    const auto it = std::lower_bound(corpus.sentence_starts.begin(), corpus.sentence_starts.end(), want);
+    bounds.push_back(std::max(bounds.back(), static_cast<int64_t>(it - corpus.sentence_starts.begin())));
+  }
+  bounds.push_back(corpus.num_sentences());
+
+  Progress progress(counters, total, counters.tokens.load(), threads, opts.quiet, opts.log,
+                    [&] { return optimizer->param_groups()[0].lr(); });
+  int64_t epoch = start_epoch;
+  // At the end of every epoch, all threads wait while one saves the checkpoint.
+  std::barrier epoch_end(threads, [&]() noexcept {
+    ++epoch;
+    if (!opts.save_model.empty()) {
+      try {
+        save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "\nwarning: could not save the checkpoint: {}\n", e.what());
+      }
+    }
+  });
+  progress.start();
+  std::vector<std::thread> pool;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      Worker worker(shared, t);
+      for (int64_t e = start_epoch; e < opts.epochs; ++e) {
+        try {
+          worker.run_epoch(bounds[t], bounds[t + 1]);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+        epoch_end.arrive_and_wait();
+      }
+    });
+  for (std::thread& t : pool) t.join();
+  const double wps = progress.finish();
+  if (failure) std::rethrow_exception(failure);
+  write_vec(opts.output, corpus.vocab, in.weight);
+  if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
+  return wps;
+}
+
+}  // namespace w2v
