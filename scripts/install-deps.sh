@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev  # bench/
   zlib1g-dev        # crc32 checksums in saved files
   libcli11-dev      # command-line parsing in the example programs
+  python3           # scripts/ (corpus, eval sets, loss plot) and the word2vec smoke test
 )
 
 # Root (a fresh machine, CI) runs apt-get directly; anyone else goes through sudo.
