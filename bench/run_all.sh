@@ -25,7 +25,7 @@ gbench() {  # name, binary, extra args
   name=$1; shift; bin=$1; shift
   echo "# running $name" >&2
   OMP_NUM_THREADS=1 "$bin" --benchmark_repetitions="$N" --benchmark_report_aggregates_only=true \
-    --benchmark_min_time="$MIN_TIME" --benchmark_out="$OUT/$name.json" --benchmark_out_format=json "$@" >/dev/null
+    --benchmark_min_time="$MIN_TIME" --benchmark_enable_random_interleaving=true --benchmark_out="$OUT/$name.json" --benchmark_out_format=json "$@" >/dev/null
 }
 gbench core "$BUILD/bench/bench_core"
 gbench embedding "$BUILD/bench/bench_embedding"
