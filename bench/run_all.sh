@@ -6,6 +6,7 @@
 #   bench/run_all.sh                 # N=5 repetitions
 #   N=9 MIN_TIME=0.3 bench/run_all.sh
 #   SKIP_PEERS=1 bench/run_all.sh    # tapegrad only
+#   BUILD=build-rel bench/run_all.sh # reuse an existing Release build folder
 # Raw JSON goes to $OUT (default build-bench/results). Times are medians of CPU time
 # per iteration: on a shared machine, time spent descheduled is not the op's.
 set -eu
@@ -33,7 +34,7 @@ gbench optim "$BUILD/bench/bench_optim"
 
 if [ -z "${SKIP_PEERS:-}" ]; then
   echo "# running libtorch peer" >&2
-  BUILD_DIR="$BUILD/libtorch-peer" "$root/bench/peers/run_libtorch.sh" --benchmark_repetitions="$N" \
+  BUILD_DIR="${LIBTORCH_BUILD:-$BUILD/libtorch-peer}" "$root/bench/peers/run_libtorch.sh" --benchmark_repetitions="$N" \
     --benchmark_report_aggregates_only=true --benchmark_min_time="$MIN_TIME" \
     --benchmark_out="$OUT/libtorch.json" --benchmark_out_format=json >/dev/null
   echo "# running PyTorch optimizer peer" >&2
