@@ -15,6 +15,7 @@
 #include <numeric>
 
 #include "kernels.h"
+#include "prefetch.h"
 
 namespace tg {
 
@@ -166,6 +167,9 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
     const T* in = static_cast<const T*>(vals.raw_data());
     const T scale = static_cast<T>(alpha);
     for (int64_t k = 0; k < nnz; ++k) {
+      // Scattered rows of a large table: ask for the row a few entries ahead so its
+      // cache and TLB misses overlap this row's work (the SGD sparse step lives here).
+      if (k + kPrefetchAhead < nnz) prefetch_bytes(out + position[k + kPrefetchAhead] * row, row * sizeof(T));
       T* out_row = out + position[k] * row;
       const T* in_row = in + k * row;
       if (alpha == 1.0)

@@ -3,6 +3,8 @@
 // the operations are the same.
 #include "row_kernels.h"
 
+#include "../core/prefetch.h"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -48,11 +50,19 @@ SparseRows rows_of(const Tensor& sparse, Dtype dtype) {
 
 template <class T> T* data(const Tensor& t) { return static_cast<T*>(t.raw_data()); }
 
+// The rows a sparse step touches are scattered over the table: for a large table each
+// one is a cache miss (and a TLB miss without huge pages, see core/storage.cpp), which
+// the loop would otherwise wait out row by row.
+template <class T> void prefetch_row(const T* row, int64_t width) {
+  core::prefetch_bytes(row, static_cast<size_t>(width) * sizeof(T));
+}
+
 // Coalescing streamed into the update: calls fn(position, summed_row) once per distinct
 // row, in ascending row order, with the values of its entries summed in their original
 // order (the sums coalesce() would produce, bit for bit), without building the
 // coalesced tensor. A gradient already flagged coalesced is walked as it is.
-template <class T, class F> void for_each_summed_row(const SparseRows& rows, F&& fn) {
+// prefetch(position) is called kPrefetchAhead entries before fn reaches that row.
+template <class T, class F, class P> void for_each_summed_row(const SparseRows& rows, F&& fn, P&& prefetch) {
   const T* values = data<T>(rows.values);
   const int64_t width = rows.width;
   std::vector<int64_t> order(rows.count);
@@ -61,7 +71,12 @@ template <class T, class F> void for_each_summed_row(const SparseRows& rows, F&&
     std::stable_sort(order.begin(), order.end(),
                      [&](int64_t a, int64_t b) { return rows.position[a] < rows.position[b]; });
   std::vector<T> sum(width);
+  int64_t ahead = 0;
   for (int64_t k = 0; k < rows.count;) {
+    for (; ahead < std::min(rows.count, k + core::kPrefetchAhead); ++ahead) {
+      prefetch(rows.position[order[ahead]]);
+      prefetch_row(values + order[ahead] * width, width);
+    }
     const int64_t position = rows.position[order[k]];
     const T* first = values + order[k] * width;
     ++k;
@@ -177,6 +192,9 @@ void adagrad_rows(const Tensor& param, const Tensor& grad, const Tensor& sum, co
         s_row[c] = s_row[c] + d * d;
         theta_row[c] = theta_row[c] + (-clr) * (d / (std::sqrt(s_row[c]) + eps));
       }
+    }, [&](int64_t position) {
+      prefetch_row(theta + position * rows.width, rows.width);
+      prefetch_row(s + position * rows.width, rows.width);
     });
   });
 }
@@ -201,6 +219,10 @@ void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp
         v_row[c] = v_row[c] + (d * d - v_row[c]) * one_minus_beta2;
         theta_row[c] = theta_row[c] + minus_step_size * (m_row[c] / (std::sqrt(v_row[c]) + eps));
       }
+    }, [&](int64_t position) {
+      prefetch_row(theta + position * rows.width, rows.width);
+      prefetch_row(m + position * rows.width, rows.width);
+      prefetch_row(v + position * rows.width, rows.width);
     });
   });
 }
