@@ -41,7 +41,7 @@ class Module {
 
   // Registers `t` as a parameter (requires_grad set as given) and names the tensor,
   // for the tape printer and error messages. Returns the stored handle. An undefined
-  // tensor (Linear without bias) is kept as a placeholder and skipped by parameters().
+  // tensor (Linear without bias) keeps its name as an empty slot, skipped by parameters().
   Tensor& register_parameter(std::string name, Tensor t, bool requires_grad = true);
   // Children: by reference (a member of this module) or shared.
   template <class M> M& register_module(std::string name, M& child) {
