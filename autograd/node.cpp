@@ -82,7 +82,8 @@ void Node::set_output(const Tensor& out) {
   output_dtype_ = out.dtype();
 }
 
-bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
+namespace {
+template <class Inputs> bool any_input_requires_grad(const Inputs& inputs) {
   if (!is_grad_enabled()) return false;
   for (const Tensor& input : inputs)
     if (input.requires_grad()) {
@@ -91,6 +92,13 @@ bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> i
     }
   return false;
 }
+}  // namespace
+
+bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
+  return any_input_requires_grad(inputs);
+}
+
+bool should_record(const std::vector<Tensor>& inputs) { return any_input_requires_grad(inputs); }
 
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* meta = find_meta(t);

@@ -142,6 +142,8 @@ struct SavedTensorModified {
 
 // True when grad mode is on and any input requires grad: the op must record.
 bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs);
+// The same for a list of inputs (cat, stack).
+bool should_record(const std::vector<Tensor>& inputs);
 
 // The edge that a gradient for `t` should flow along.
 Edge gradient_edge(const Tensor& t);

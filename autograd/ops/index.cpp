@@ -41,12 +41,6 @@ Tensor as_vector_if_scalar(const Tensor& t) {
   return t.dim() == 0 ? core::as_strided(t, {1}, {1}, t.storage_offset()) : t;
 }
 
-bool any_requires_grad(const std::vector<Tensor>& tensors) {
-  if (!autograd::is_grad_enabled()) return false;
-  for (const Tensor& t : tensors)
-    if (t.requires_grad()) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -123,7 +117,7 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
 // Joins along an existing dim; each input's gradient is its slice of grad_out.
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   Tensor out = core::cat(tensors, dim);  // validates shapes, dims and dtypes
-  if (!any_requires_grad(tensors)) return out;
+  if (!autograd::should_record(tensors)) return out;
   dim = normalize_dim("cat", dim, tensors[0].dim());
   std::vector<int64_t> lengths;
   std::vector<bool> needs;
@@ -161,7 +155,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
     unsqueezed.push_back(core::as_strided(t, sizes, strides, t.storage_offset()));
   }
   Tensor out = core::cat(unsqueezed, dim);
-  if (!any_requires_grad(tensors)) return out;
+  if (!autograd::should_record(tensors)) return out;
   std::vector<bool> needs;
   for (const Tensor& t : tensors) needs.push_back(t.requires_grad());
   return record_many("StackBackward0", out, tensors, [dim, needs](const Tensor& grad) -> Gradients {
