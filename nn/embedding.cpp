@@ -52,11 +52,7 @@ Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFr
   return Embedding(EmbeddingOptions(embeddings.size(0), embeddings.size(1))
                        ._weight(embeddings)
                        ._freeze(options.freeze())
-                       .padding_idx(options.padding_idx())
-                       .max_norm(options.max_norm())
-                       .norm_type(options.norm_type())
-                       .scale_grad_by_freq(options.scale_grad_by_freq())
-                       .sparse(options.sparse()));
+                       .lookup(options.lookup()));
 }
 
 void Embedding::reset_parameters() {
@@ -68,13 +64,7 @@ void Embedding::reset_parameters() {
 }
 
 Tensor Embedding::forward(const Tensor& input) {
-  return functional::embedding(input, weight,
-                               functional::EmbeddingFuncOptions()
-                                   .padding_idx(options_.padding_idx())
-                                   .max_norm(options_.max_norm())
-                                   .norm_type(options_.norm_type())
-                                   .scale_grad_by_freq(options_.scale_grad_by_freq())
-                                   .sparse(options_.sparse()));
+  return functional::embedding(input, weight, functional::EmbeddingFuncOptions().lookup(options_.lookup()));
 }
 
 std::string Embedding::extra_repr() const {

@@ -1,13 +1,12 @@
 #pragma once
 // tg::nn::Embedding: a table of num_embeddings rows of embedding_dim floats, looked up
-// by integer indices of any shape. Every option of torch.nn.Embedding, same numbers
-// and errors (spec/embedding.md), plus scale_grad_by_freq with sparse gradients.
+// by integer indices of any shape. Every option of torch.nn.Embedding, with its numbers
+// and errors, plus scale_grad_by_freq with sparse gradients.
 //
 //   tg::nn::Embedding emb(tg::nn::EmbeddingOptions(10, 3).padding_idx(0).sparse(true));
 //   tg::Tensor rows = emb(tg::tensor({{1, 2, 4, 5}, {4, 3, 2, 9}}));   // (2, 4, 3)
 //   rows.sum().backward();                                           // emb.weight.grad() is sparse COO
 #include <cstdint>
-#include <optional>
 #include <string>
 
 #include "functional.h"
@@ -16,19 +15,16 @@
 namespace tg::nn {
 
 // Chained setters and getters of the same name, libtorch style:
-// EmbeddingOptions(10, 3).padding_idx(0) sets, options.padding_idx() reads.
-class EmbeddingOptions {
+// EmbeddingOptions(10, 3).padding_idx(0) sets, options.padding_idx() reads. The lookup
+// options (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse) come from
+// EmbeddingLookupOptions, shared with F::EmbeddingFuncOptions; padding_idx may be
+// negative, counting from the end, and the module stores it normalised to [0, V).
+class EmbeddingOptions : public EmbeddingLookupOptions<EmbeddingOptions> {
  public:
   EmbeddingOptions(int64_t num_embeddings, int64_t embedding_dim)
       : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
   EmbeddingOptions& num_embeddings(int64_t v) { num_embeddings_ = v; return *this; }
   EmbeddingOptions& embedding_dim(int64_t v) { embedding_dim_ = v; return *this; }
-  // Negative counts from the end; the module stores it normalised to [0, V).
-  EmbeddingOptions& padding_idx(std::optional<int64_t> v) { padding_idx_ = v; return *this; }
-  EmbeddingOptions& max_norm(std::optional<double> v) { max_norm_ = v; return *this; }
-  EmbeddingOptions& norm_type(double v) { norm_type_ = v; return *this; }
-  EmbeddingOptions& scale_grad_by_freq(bool v) { scale_grad_by_freq_ = v; return *this; }
-  EmbeddingOptions& sparse(bool v) { sparse_ = v; return *this; }
   // Use this tensor as the weight, sharing its storage (not copied, not re-initialised).
   EmbeddingOptions& _weight(Tensor v) { weight_ = std::move(v); return *this; }
   // true: the weight does not require grad (PyTorch 2.x).
@@ -38,11 +34,6 @@ class EmbeddingOptions {
 
   int64_t num_embeddings() const { return num_embeddings_; }
   int64_t embedding_dim() const { return embedding_dim_; }
-  const std::optional<int64_t>& padding_idx() const { return padding_idx_; }
-  const std::optional<double>& max_norm() const { return max_norm_; }
-  double norm_type() const { return norm_type_; }
-  bool scale_grad_by_freq() const { return scale_grad_by_freq_; }
-  bool sparse() const { return sparse_; }
   const Tensor& _weight() const { return weight_; }
   bool _freeze() const { return freeze_; }
   Dtype dtype() const { return dtype_; }
@@ -50,38 +41,19 @@ class EmbeddingOptions {
  private:
   int64_t num_embeddings_;
   int64_t embedding_dim_;
-  std::optional<int64_t> padding_idx_;
-  std::optional<double> max_norm_;
-  double norm_type_ = 2.0;
-  bool scale_grad_by_freq_ = false;
-  bool sparse_ = false;
   Tensor weight_;
   bool freeze_ = false;
   Dtype dtype_ = kFloat32;
 };
 
-class EmbeddingFromPretrainedOptions {
+// Embedding::from_pretrained's options: the lookup options and freeze (default true).
+class EmbeddingFromPretrainedOptions : public EmbeddingLookupOptions<EmbeddingFromPretrainedOptions> {
  public:
   EmbeddingFromPretrainedOptions& freeze(bool v) { freeze_ = v; return *this; }
-  EmbeddingFromPretrainedOptions& padding_idx(std::optional<int64_t> v) { padding_idx_ = v; return *this; }
-  EmbeddingFromPretrainedOptions& max_norm(std::optional<double> v) { max_norm_ = v; return *this; }
-  EmbeddingFromPretrainedOptions& norm_type(double v) { norm_type_ = v; return *this; }
-  EmbeddingFromPretrainedOptions& scale_grad_by_freq(bool v) { scale_grad_by_freq_ = v; return *this; }
-  EmbeddingFromPretrainedOptions& sparse(bool v) { sparse_ = v; return *this; }
   bool freeze() const { return freeze_; }
-  const std::optional<int64_t>& padding_idx() const { return padding_idx_; }
-  const std::optional<double>& max_norm() const { return max_norm_; }
-  double norm_type() const { return norm_type_; }
-  bool scale_grad_by_freq() const { return scale_grad_by_freq_; }
-  bool sparse() const { return sparse_; }
 
  private:
   bool freeze_ = true;
-  std::optional<int64_t> padding_idx_;
-  std::optional<double> max_norm_;
-  double norm_type_ = 2.0;
-  bool scale_grad_by_freq_ = false;
-  bool sparse_ = false;
 };
 
 class Embedding : public Module {

@@ -5,9 +5,9 @@
 //   tg::Tensor rows = F::embedding(ids, table, F::EmbeddingFuncOptions().padding_idx(0));
 //   tg::Tensor loss = F::cross_entropy(logits, targets);
 #include <cstdint>
-#include <optional>
 
 #include "../core/tensor.h"
+#include "embedding_options.h"
 
 namespace tg::nn {
 
@@ -17,33 +17,15 @@ inline constexpr Reduction kNone = Reduction::None;
 inline constexpr Reduction kMean = Reduction::Mean;
 inline constexpr Reduction kSum = Reduction::Sum;
 
-// Validates padding_idx against num_embeddings (spec/embedding.md 1.2) and returns it in
-// [0, V), counting a negative value from the end. tg::ValueError when out of range.
+// Validates padding_idx against num_embeddings and returns it in [0, V), counting a
+// negative value from the end. tg::ValueError unless -V <= padding_idx < V.
 int64_t normalize_padding_idx(const char* where, int64_t padding_idx, int64_t num_embeddings);
 
 namespace functional {
 
-// Options of F::embedding: chained setters, and getters of the same name.
-class EmbeddingFuncOptions {
- public:
-  EmbeddingFuncOptions& padding_idx(std::optional<int64_t> v) { padding_idx_ = v; return *this; }
-  EmbeddingFuncOptions& max_norm(std::optional<double> v) { max_norm_ = v; return *this; }
-  EmbeddingFuncOptions& norm_type(double v) { norm_type_ = v; return *this; }
-  EmbeddingFuncOptions& scale_grad_by_freq(bool v) { scale_grad_by_freq_ = v; return *this; }
-  EmbeddingFuncOptions& sparse(bool v) { sparse_ = v; return *this; }
-  const std::optional<int64_t>& padding_idx() const { return padding_idx_; }
-  const std::optional<double>& max_norm() const { return max_norm_; }
-  double norm_type() const { return norm_type_; }
-  bool scale_grad_by_freq() const { return scale_grad_by_freq_; }
-  bool sparse() const { return sparse_; }
-
- private:
-  std::optional<int64_t> padding_idx_;
-  std::optional<double> max_norm_;
-  double norm_type_ = 2.0;
-  bool scale_grad_by_freq_ = false;
-  bool sparse_ = false;
-};
+// Options of F::embedding: padding_idx, max_norm, norm_type, scale_grad_by_freq,
+// sparse, each a chained setter and a getter of the same name (embedding_options.h).
+class EmbeddingFuncOptions : public EmbeddingLookupOptions<EmbeddingFuncOptions> {};
 
 // Rows of weight (V, D) picked by input (int64/int32, any shape S) -> (S..., D).
 // With max_norm, the referenced rows are first renormalised in place (no-grad), and

@@ -1,5 +1,5 @@
 // F::embedding: padding_idx validation, the max_norm renorm, then the lookup, in
-// PyTorch's order (spec/embedding.md section 2), so the same error wins.
+// PyTorch's order, so that an input with several faults gets PyTorch's error.
 #include <fmt/format.h>
 
 #include "functional.h"

@@ -2,28 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <stdexcept>
 
 namespace w2v {
-
-void write_vec(const std::string& path, const Vocab& vocab, const tg::Tensor& vectors) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) throw std::runtime_error("train: cannot write --output '" + path + "'");
-  const tg::Tensor table = vectors.detach().contiguous();
-  const int64_t dim = table.size(1);
-  const float* data = table.data_ptr<float>();
-  fmt::memory_buffer line;
-  fmt::print(f, "{} {}\n", vocab.size(), dim);
-  for (int64_t w = 0; w < vocab.size(); ++w) {
-    line.clear();
-    fmt::format_to(std::back_inserter(line), "{}", vocab.words[w]);
-    for (int64_t d = 0; d < dim; ++d) fmt::format_to(std::back_inserter(line), " {:.6g}", data[w * dim + d]);
-    line.push_back('\n');
-    std::fwrite(line.data(), 1, line.size(), f);
-  }
-  if (std::fclose(f) != 0) throw std::runtime_error("train: error writing --output '" + path + "'");
-}
 
 void save_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Embedding& in, tg::nn::Embedding& out,
                      const tg::optim::Optimizer& optimizer, int64_t epochs_done) {

@@ -1,5 +1,6 @@
 #pragma once
-// Files the trainer writes: the .vec output and checkpoints to resume from.
+// Checkpoints to resume training from: written by --save-model, read by --resume.
+// (The .vec output is vectors_io.h's.)
 #include <cstdint>
 #include <string>
 #include <tapegrad/tapegrad.h>
@@ -7,10 +8,6 @@
 #include "corpus.h"
 
 namespace w2v {
-
-// word2vec's text format: "count dim", then one "word v1 ... vdim" line per word,
-// most frequent first; gensim's KeyedVectors.load_word2vec_format and fastText read it.
-void write_vec(const std::string& path, const Vocab& vocab, const tg::Tensor& vectors);
 
 // A checkpoint is two tapegrad files: PATH holds both tables, the vocabulary's counts
 // (to refuse a checkpoint made from another corpus or min-count) and the epochs done;

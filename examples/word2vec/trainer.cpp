@@ -27,6 +27,7 @@
 #include "checkpoint.h"
 #include "corpus.h"
 #include "progress.h"
+#include "vectors_io.h"
 
 namespace w2v {
 
@@ -255,7 +256,7 @@ double train(const TrainOptions& opts) {
   for (std::thread& t : pool) t.join();
   const double wps = progress.finish();
   if (failure) std::rethrow_exception(failure);
-  write_vec(opts.output, corpus.vocab, in.weight);
+  save_vectors(opts.output, corpus.vocab.words, in.weight);
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
   return wps;
 }

@@ -1,6 +1,8 @@
 #pragma once
-// Word vectors in the word2vec text format, held by a tg::nn::Embedding.
+// Word vectors in the word2vec text format: written by save_vectors (the trainer's
+// --output), read into a tg::nn::Embedding by load_vectors (the eval commands).
 //
+//   w2v::save_vectors("vectors.vec", vocab.words, in.weight);
 //   w2v::WordVectors vectors = w2v::load_vectors("vectors.vec");
 //   int64_t row = vectors.row_of("king", "neighbors");        // tg::Error if unknown
 //   tg::Tensor king = vectors.table(tg::tensor({row}));       // (1, D), an embedding lookup
@@ -9,6 +11,7 @@
 // fields separated by spaces (a trailing space, as the original word2vec C tool
 // writes, is allowed). A word that appears twice keeps its first vector, as gensim's
 // and the reference scorer's loaders do; the count in the header counts lines.
+// gensim's KeyedVectors.load_word2vec_format and fastText read the files written here.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,5 +40,10 @@ struct WordVectors {
 // so that both rank words identically. Throws tg::Error (tg::ValueError for bad
 // contents) naming the file and line.
 WordVectors load_vectors(const std::string& path);
+
+// Writes words[i] and row i of vectors (V, D), float32 or float64, one line each in
+// the given order, every value with 6 significant digits. tg::ValueError when the
+// shapes disagree, tg::Error when the file cannot be written.
+void save_vectors(const std::string& path, const std::vector<std::string>& words, const tg::Tensor& vectors);
 
 }  // namespace w2v

@@ -1,4 +1,4 @@
-// The word2vec example's eval commands (examples/word2vec): loading .vec files,
+// The word2vec example's eval commands (examples/word2vec): writing and loading .vec files,
 // neighbours, analogies, Spearman, ROC-AUC and the eval report, on small files whose
 // answers are worked out by hand below. The report's expected text is also what the
 // reference scorer scripts/eval_vectors.py prints for the same files.
@@ -95,6 +95,30 @@ TEST_CASE("load_vectors names the file and the line of a bad .vec file") {
                        doctest::Contains("expected 'count dim' with count >= 0 and dim >= 1"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors((dir.path / "missing.vec").string()), doctest::Contains("cannot open"),
                        tg::Error);
+}
+
+TEST_CASE("save_vectors writes the .vec text that load_vectors reads back, 6 significant digits") {
+  TempDir dir;
+  const std::string path = (dir.path / "out.vec").string();
+  // float32: 1/3 is 0.3333333433 and 123456789 is 123456792 before rounding to 6 digits.
+  const tg::Tensor table = tg::from_vector(std::vector<float>{0.5f, -1.25f, 1.0f / 3, 123456789.0f}, {2, 2});
+  w2v::save_vectors(path, {"the", "cat"}, table);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "2 2\nthe 0.5 -1.25\ncat 0.333333 1.23457e+08\n");
+  const w2v::WordVectors vectors = w2v::load_vectors(path);
+  CHECK(vectors.words == std::vector<std::string>{"the", "cat"});
+  CHECK(vectors.table.weight.to_vector<double>() == std::vector<double>{0.5, -1.25, 0.333333, 1.23457e8});
+}
+
+TEST_CASE("save_vectors refuses a table that does not match the words, and an unwritable path") {
+  TempDir dir;
+  const std::string path = (dir.path / "out.vec").string();
+  CHECK_THROWS_WITH_AS(w2v::save_vectors(path, {"a", "b", "c"}, tg::zeros({2, 4})),
+                       doctest::Contains("vectors of shape [2, 4] for 3 words; expected (3, dim)"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(w2v::save_vectors((dir.path / "no" / "such" / "dir.vec").string(), {"a"}, tg::zeros({1, 4})),
+                       doctest::Contains("cannot open"), tg::Error);
 }
 
 TEST_CASE("neighbors ranks every other word by cosine, ties in file order") {

@@ -1,0 +1,52 @@
+#pragma once
+// The options of an embedding lookup, written once. F::EmbeddingFuncOptions,
+// EmbeddingOptions and EmbeddingFromPretrainedOptions each derive from
+// EmbeddingLookupOptions<Self>, which gives them the same chained setters and getters;
+// a setter returns Self&, so a chain keeps the derived type:
+//
+//   EmbeddingOptions(10, 3).padding_idx(0)._weight(w)   // padding_idx from here, _weight from EmbeddingOptions
+//
+// A module hands its lookup options to the function whole, never field by field:
+//
+//   F::embedding(input, weight, F::EmbeddingFuncOptions().lookup(options.lookup()))
+//
+// An options class with more settings (a bag's mode, offsets) derives the same way
+// and adds only its own.
+#include <cstdint>
+#include <optional>
+
+namespace tg::nn {
+
+// The values, with torch.nn.Embedding's defaults.
+struct EmbeddingLookup {
+  std::optional<int64_t> padding_idx;  // this row gets no gradient; negative counts from the end
+  std::optional<double> max_norm;      // rows looked up are first renormalised to at most this norm
+  double norm_type = 2.0;              // the p of max_norm's p-norm
+  bool scale_grad_by_freq = false;     // a row's gradient is divided by its count in the input
+  bool sparse = false;                 // a leaf weight receives a sparse COO gradient
+};
+
+template <class Self>
+class EmbeddingLookupOptions {
+ public:
+  Self& padding_idx(std::optional<int64_t> v) { lookup_.padding_idx = v; return self(); }
+  Self& max_norm(std::optional<double> v) { lookup_.max_norm = v; return self(); }
+  Self& norm_type(double v) { lookup_.norm_type = v; return self(); }
+  Self& scale_grad_by_freq(bool v) { lookup_.scale_grad_by_freq = v; return self(); }
+  Self& sparse(bool v) { lookup_.sparse = v; return self(); }
+  const std::optional<int64_t>& padding_idx() const { return lookup_.padding_idx; }
+  const std::optional<double>& max_norm() const { return lookup_.max_norm; }
+  double norm_type() const { return lookup_.norm_type; }
+  bool scale_grad_by_freq() const { return lookup_.scale_grad_by_freq; }
+  bool sparse() const { return lookup_.sparse; }
+
+  // All of them at once, to pass from one options class to another.
+  const EmbeddingLookup& lookup() const { return lookup_; }
+  Self& lookup(const EmbeddingLookup& v) { lookup_ = v; return self(); }
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+  EmbeddingLookup lookup_;
+};
+
+}  // namespace tg::nn
