@@ -151,33 +151,28 @@ x = torch.tensor([[1.5, -0.5, 0.25], [-2.0, 3.0, 0.5], [40.0, -40.0, 0.0]], dtyp
 y = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 1.0, 0.5]], dtype=torch.float64)
 put("loss", "x", x)
 put("loss", "y", y)
+
+
+def loss_case(name, fn, inp, red):
+    """A loss of `inp` (a leaf copy) and its gradient for a ones upstream gradient."""
+    leaf = inp.clone().requires_grad_()
+    l = fn(leaf, reduction=red)
+    l.backward(torch.ones_like(l))
+    put("loss", f"{name}_{red}", l.detach())
+    put("loss", f"{name}_{red}_grad", leaf.grad)
+
+
 for red in ["mean", "sum", "none"]:
-    xx = x.clone().requires_grad_()
-    l = F.binary_cross_entropy_with_logits(xx, y, reduction=red)
-    l.backward(torch.ones_like(l))
-    put("loss", f"bce_{red}", l.detach())
-    put("loss", f"bce_{red}_grad", xx.grad)
-    xx = x.clone().requires_grad_()
-    l = F.mse_loss(xx, y, reduction=red)
-    l.backward(torch.ones_like(l))
-    put("loss", f"mse_{red}", l.detach())
-    put("loss", f"mse_{red}_grad", xx.grad)
+    loss_case("bce", lambda v, **kw: F.binary_cross_entropy_with_logits(v, y, **kw), x, red)
+    loss_case("mse", lambda v, **kw: F.mse_loss(v, y, **kw), x, red)
 pw = torch.tensor([2.0, 0.5, 1.0], dtype=torch.float64)
 put("loss", "pos_weight", pw)
 put("loss", "bce_pos_weight", F.binary_cross_entropy_with_logits(x, y, pos_weight=pw))
 t = torch.tensor([2, 1, -100])
 put("loss", "target", t)
 for red in ["mean", "sum", "none"]:
-    xx = x.clone().requires_grad_()
-    l = F.cross_entropy(xx, t, reduction=red)
-    l.backward(torch.ones_like(l))
-    put("loss", f"ce_{red}", l.detach())
-    put("loss", f"ce_{red}_grad", xx.grad)
-    lp = F.log_softmax(x, 1).requires_grad_()
-    l = F.nll_loss(lp, t, reduction=red)
-    l.backward(torch.ones_like(l))
-    put("loss", f"nll_{red}", l.detach())
-    put("loss", f"nll_{red}_grad", lp.grad)
+    loss_case("ce", lambda v, **kw: F.cross_entropy(v, t, **kw), x, red)
+    loss_case("nll", lambda v, **kw: F.nll_loss(v, t, **kw), F.log_softmax(x, 1), red)
 put("loss", "log_softmax", F.log_softmax(x, 1))
 
 # clip_grad_norm_ on a sparse embedding gradient (duplicates) and a dense one.
