@@ -76,6 +76,21 @@ TEST_CASE("a module given as shared_ptr is shared; push_back, named entries and 
   CHECK(net(x).item<float>() == want.item<float>());
   Sequential named({{"fc", AnyModule(Linear(2, 3))}, {"act", AnyModule(ReLU())}});
   CHECK(keys(named.named_parameters()) == std::vector<std::string>{"fc.weight", "fc.bias"});
+  named.extend(Sequential(Linear(3, 1)));
+  CHECK(keys(named.named_parameters()) == std::vector<std::string>{"fc.weight", "fc.bias", "2.weight", "2.bias"});
+}
+
+TEST_CASE("ModuleList holds modules without forward, iterates in order and names them by position") {
+  ModuleList blocks;
+  for (int i = 1; i <= 3; ++i) blocks.push_back(Linear(i, i + 1));
+  blocks.push_back(std::make_shared<Embedding>(4, 2));
+  CHECK(blocks.size() == 4);
+  int64_t in = 1;
+  for (const auto& block : blocks) {
+    if (auto fc = std::dynamic_pointer_cast<Linear>(block)) CHECK(fc->options().in_features() == in++);
+  }
+  CHECK(blocks.at<Embedding>(3).weight.name() == "3.weight");
+  CHECK(printed(Functional([](const tg::Tensor& x) { return x; })) == "Functional()");
 }
 
 TEST_CASE("Sequential and ModuleList refuse an index out of range and a wrong type, naming them") {
