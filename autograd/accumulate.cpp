@@ -2,7 +2,8 @@
 // backward calls (into a leaf's .grad). Dense and sparse meet here.
 #include <fmt/format.h>
 
-#include "../core/kernels.h"
+#include "../core/elementwise.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 #include "accumulate.h"
 #include "meta.h"

@@ -7,7 +7,7 @@
 #include <queue>
 #include <unordered_map>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 #include "accumulate.h"
 #include "meta.h"
 #include "node.h"

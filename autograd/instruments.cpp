@@ -8,7 +8,7 @@
 #include <iostream>
 #include <unordered_set>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 #include "meta.h"
 #include "node.h"
 #include "tape.h"

@@ -9,7 +9,9 @@
 #include <limits>
 
 #include "../autograd/node.h"
-#include "../core/kernels.h"
+#include "../core/elementwise.h"
+#include "../core/layout.h"
+#include "../core/reduce.h"
 #include "functional.h"
 
 namespace tg::nn::functional {

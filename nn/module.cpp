@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "../autograd/grad_mode.h"
-#include "../core/kernels.h"
 #include "../core/sparse.h"
 
 namespace tg::nn {

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "../autograd/grad_mode.h"
-#include "../core/kernels.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 
 namespace tg::optim {

@@ -2,7 +2,8 @@
 // gradient is summed back to its input's shape (core::sum_to).
 #include <cmath>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/reduce.h"
 #include "../node.h"
 
 namespace tg {

@@ -9,11 +9,12 @@
 // a large table is never kept alive by a graph.
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../../core/rows.h"
 #include "../grad_mode.h"
 #include "../meta.h"
 #include "../node.h"
+#include "embedding_backward.h"
 
 namespace tg {
 
@@ -41,7 +42,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   Tensor out = core::gather_rows(weight, indices);
   if (!should_record({weight})) return out;
 
-  core::RowGradOptions options;
+  autograd::RowGradOptions options;
   options.num_rows = num_rows;
   if (padding_idx >= 0) options.padding_idx = padding_idx;
   options.scale_grad_by_freq = scale_grad_by_freq;
@@ -54,8 +55,8 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
                 [ids = SavedTensor(core::contiguous(indices)), options, emit_sparse](const Tensor& grad) -> Gradients {
                   const Tensor& lookups = ids.get();
                   if (emit_sparse)  // see Note [uncoalesced sparse gradients] in core/sparse.cpp
-                    return {core::sparse_rows_from_lookups(grad, lookups, options)};
-                  return {core::scatter_add_rows(grad, lookups, options)};
+                    return {autograd::sparse_rows_from_lookups(grad, lookups, options)};
+                  return {autograd::scatter_add_rows(grad, lookups, options)};
                 });
   // So the tape's drawing (autograd/tape.h to_dot) can mark the edge that carries rows.
   if (emit_sparse) autograd::meta_of(out).grad_fn->mark_sparse_gradient(0);

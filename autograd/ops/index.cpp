@@ -5,7 +5,9 @@
 // Shapes: N indices; a 0-d input or source is treated as a 1-element vector.
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/concat.h"
+#include "../../core/index.h"
+#include "../../core/layout.h"
 #include "../meta.h"
 #include "../node.h"
 #include "inplace.h"

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "../../core/blas.h"
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../node.h"
 
 namespace tg {

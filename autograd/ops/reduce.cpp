@@ -9,7 +9,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/layout.h"
+#include "../../core/reduce.h"
+#include "../../core/reduce_minmax.h"
 #include "../node.h"
 
 namespace tg {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../node.h"
 
 namespace tg {

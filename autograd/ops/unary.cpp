@@ -1,7 +1,9 @@
 // Unary elementwise ops and their backward rules.
 #include <cmath>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/layout.h"
+#include "../../core/loops.h"
 #include "../node.h"
 
 namespace tg {
@@ -10,8 +12,23 @@ using autograd::Gradients;
 using autograd::record;
 using autograd::SavedTensor;
 using autograd::should_record;
-using core::UnaryBackwardOp;
 using core::UnaryOp;
+
+namespace {
+
+// A unary op's derivative in one pass over (grad, saved) instead of a chain of tensor
+// ops, each with its own allocation: derivative(dy, v) for each element dy of grad (cast
+// to saved's dtype) and v of saved, the op's floating input x or output y, whichever
+// the formula reads.
+template <class F> Tensor fused_backward(const Tensor& grad, const Tensor& saved, F derivative) {
+  const Dtype dtype = saved.dtype();
+  const Tensor g = core::cast(grad, dtype);
+  Tensor out = core::make_tensor(saved.sizes(), dtype);
+  dispatch_floating(dtype, [&]<class T>() { core::binary_loop<T, T>(out, g, saved, derivative); });
+  return out;
+}
+
+}  // namespace
 
 Tensor Tensor::neg() const {
   Tensor out = core::unary(UnaryOp::Neg, *this);
@@ -27,7 +44,7 @@ Tensor Tensor::exp() const {
   // d exp(x) = exp(x): reuse the output instead of recomputing it.
   return record("ExpBackward0", out, {*this},
                 [result = SavedTensor(out)](const Tensor& grad) -> Gradients {
-                  return {core::unary_backward(UnaryBackwardOp::Exp, grad, result.get())};
+                  return {fused_backward(grad, result.get(), []<class T>(T dy, T y) { return dy * y; })};
                 });
 }
 
@@ -35,8 +52,8 @@ Tensor Tensor::log() const {
   Tensor out = core::unary(UnaryOp::Log, *this);
   if (!should_record({*this})) return out;
   return record("LogBackward0", out, {*this},
-                [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
-                  return {core::unary_backward(UnaryBackwardOp::Log, grad, x.get())};
+                [input = SavedTensor(*this)](const Tensor& grad) -> Gradients {
+                  return {fused_backward(grad, input.get(), []<class T>(T dy, T x) { return dy / x; })};
                 });
 }
 
@@ -45,7 +62,7 @@ Tensor Tensor::sqrt() const {
   if (!should_record({*this})) return out;
   // d sqrt(x) = 1 / (2 sqrt(x))
   return record("SqrtBackward0", out, {*this}, [result = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::Sqrt, grad, result.get())};
+    return {fused_backward(grad, result.get(), []<class T>(T dy, T y) { return dy / (2 * y); })};
   });
 }
 
@@ -53,8 +70,8 @@ Tensor Tensor::abs() const {
   Tensor out = core::unary(UnaryOp::Abs, *this);
   if (!should_record({*this})) return out;
   // sign(0) = 0: the subgradient PyTorch picks at the kink.
-  return record("AbsBackward0", out, {*this}, [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::Abs, grad, x.get())};
+  return record("AbsBackward0", out, {*this}, [input = SavedTensor(*this)](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, input.get(), []<class T>(T dy, T x) { return x > 0 ? dy : x < 0 ? -dy : T(0); })};
   });
 }
 
@@ -63,7 +80,7 @@ Tensor Tensor::sigmoid() const {
   if (!should_record({*this})) return out;
   // d sigmoid(x) = s (1 - s), with s the output
   return record("SigmoidBackward0", out, {*this}, [s = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::Sigmoid, grad, s.get())};
+    return {fused_backward(grad, s.get(), []<class T>(T dy, T y) { return dy * y * (1 - y); })};
   });
 }
 
@@ -72,7 +89,7 @@ Tensor Tensor::tanh() const {
   if (!should_record({*this})) return out;
   // d tanh(x) = 1 - tanh(x)^2
   return record("TanhBackward0", out, {*this}, [t = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::Tanh, grad, t.get())};
+    return {fused_backward(grad, t.get(), []<class T>(T dy, T y) { return dy * (1 - y * y); })};
   });
 }
 
@@ -80,8 +97,8 @@ Tensor Tensor::relu() const {
   Tensor out = core::unary(UnaryOp::Relu, *this);
   if (!should_record({*this})) return out;
   // The gradient at 0 is 0, as in PyTorch (threshold_backward on the output).
-  return record("ReluBackward0", out, {*this}, [y = SavedTensor(out)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::Relu, grad, y.get())};
+  return record("ReluBackward0", out, {*this}, [output = SavedTensor(out)](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, output.get(), []<class T>(T dy, T y) { return y > 0 ? dy : T(0); })};
   });
 }
 
@@ -89,8 +106,8 @@ Tensor Tensor::logsigmoid() const {
   Tensor out = core::unary(UnaryOp::LogSigmoid, *this);
   if (!should_record({*this})) return out;
   // d log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x): stable for large |x|.
-  return record("LogSigmoidBackward0", out, {*this}, [x = SavedTensor(*this)](const Tensor& grad) -> Gradients {
-    return {core::unary_backward(UnaryBackwardOp::LogSigmoid, grad, x.get())};
+  return record("LogSigmoidBackward0", out, {*this}, [input = SavedTensor(*this)](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, input.get(), []<class T>(T dy, T x) { return dy * core::stable_sigmoid(-x); })};
   });
 }
 
