@@ -5,6 +5,7 @@
 
 #include "../core/kernels.h"
 #include "../core/print.h"
+#include "accumulate.h"
 #include "engine.h"
 #include "meta.h"
 #include "node.h"
