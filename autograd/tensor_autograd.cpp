@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "../core/print.h"
+#include "accumulate.h"
 #include "engine.h"
 #include "meta.h"
 #include "node.h"

@@ -8,8 +8,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "../autograd/accumulate.h"
 #include "../autograd/grad_mode.h"
-#include "../core/sparse.h"
+#include "../core/layout.h"
 
 namespace tg::nn {
 
@@ -200,18 +201,7 @@ Module& Module::to(Dtype dtype) {
 }
 
 void Module::zero_grad(bool set_to_none) {
-  for (Tensor& p : parameters()) {
-    Tensor& grad = p.mutable_grad();
-    if (!grad.defined()) continue;
-    if (set_to_none) {
-      grad = Tensor();
-    } else if (grad.is_sparse()) {
-      grad = core::sparse_empty(grad.sizes(), grad.dtype());
-    } else {
-      NoGradGuard no_grad;
-      grad.zero_();
-    }
-  }
+  for (const Tensor& p : parameters()) autograd::zero_grad(p, set_to_none);
 }
 
 void Module::train(bool on) {
