@@ -47,8 +47,7 @@ Gradients AccumulateGrad::apply(const Tensor& grad) {
     existing = owned(grad);
   } else if (existing.is_sparse() && grad.is_sparse()) {
     // In place into the existing object: whoever holds .grad sees the new entries.
-    Tensor sum = core::sparse_add(existing, grad);
-    *existing.impl()->sparse = *sum.impl()->sparse;
+    core::assign_sparse_(existing, core::sparse_add(existing, grad));
   } else if (existing.is_sparse()) {
     Tensor dense = core::clone(grad);
     core::add_sparse_into(dense, existing);

@@ -73,7 +73,7 @@ void SGD::update(const Tensor& param, const Tensor& grad, const OptimizerOptions
   if (!buf.defined()) {
     buf = core::clone(d);  // the first step stores d itself, undampened, as PyTorch does
   } else if (buf.is_sparse()) {
-    buf = kernels::merge_coalesced(buf, o.momentum(), d, 1.0 - o.dampening());
+    buf = core::merge_coalesced(buf, o.momentum(), d, 1.0 - o.dampening());
   } else {
     core::binary_into(core::BinaryOp::Mul, buf, core::wrapped_scalar(o.momentum()));
     core::add_sparse_into(buf, d, 1.0 - o.dampening());
