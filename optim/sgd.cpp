@@ -21,11 +21,8 @@ SGD::SGD(const std::vector<ParamGroup>& param_groups, const SGDOptions& defaults
   add_param_groups(param_groups);
 }
 
-void SGD::validate(const OptimizerOptions& options) const {
+void SGD::check_options(const OptimizerOptions& options) const {
   const auto& o = static_cast<const SGDOptions&>(options);
-  check_lr("SGD", o.lr());
-  check_non_negative("SGD", "momentum", o.momentum());
-  check_non_negative("SGD", "weight_decay", o.weight_decay());
   if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0))
     throw ValueError(fmt::format("SGD: nesterov = true with momentum = {} and dampening = {} is invalid; "
                                  "Nesterov momentum requires a momentum > 0 and zero dampening",
@@ -33,14 +30,7 @@ void SGD::validate(const OptimizerOptions& options) const {
 }
 
 void SGD::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const {
-  const auto& o = static_cast<const SGDOptions&>(options);
-  if (grad.is_sparse() && o.weight_decay() != 0)
-    throw Error(fmt::format("{} has a sparse gradient, which cannot be combined with weight_decay = {}: decay "
-                            "changes every row while a sparse step only touches the rows in the gradient "
-                            "(PyTorch fails here with 'add(sparse, dense) is not supported'); expected "
-                            "weight_decay = 0. Put this parameter in a param group with weight_decay = 0, or "
-                            "use dense gradients (Embedding with sparse = false)",
-                            describe(param), o.weight_decay()));
+  check_sparse_without_decay(param, grad, static_cast<const SGDOptions&>(options).weight_decay());
 }
 
 void SGD::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
