@@ -4,14 +4,12 @@
 // Embedding's backward emits one (row, values) entry per lookup and keeps duplicates:
 // merging them needs a sort, and SGD gives the same result without one (its update is
 // linear in the gradient). Optimizers that square the gradient (Adagrad, SparseAdam)
-// coalesce first. Adding two sparse tensors concatenates their entries for the same
-// reason; only coalesce() sorts and merges.
+// sum each row first. Adding two sparse tensors concatenates their entries for the same
+// reason; only SummedRows (Note [summed rows]) sorts and merges, for coalesce() and
+// for those optimizers.
 #include "sparse.h"
 
 #include <fmt/format.h>
-
-#include <algorithm>
-#include <cstring>
 
 #include "kernels.h"
 #include "prefetch.h"
