@@ -39,6 +39,12 @@ Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const Ro
 // per lookup that is not padding, in input order (see Note [uncoalesced sparse gradients]).
 Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options);
 
+// Note [max_norm is a bound]: max_norm must be >= 0 (tg::ValueError otherwise, NaN
+// included). PyTorch accepts a negative one and then multiplies every referenced row
+// by max_norm / (norm + 1e-7) < 0, flipping its sign; a norm is never negative, so no
+// negative bound means anything. norm_type is any p, as in PyTorch (p <= 0 included).
+void check_max_norm(const char* where, double max_norm);
+
 // Scales, in place, every distinct referenced row whose p-norm exceeds max_norm by
 // max_norm / (norm + 1e-7). Does not validate and does not bump the version: the
 // caller (tg::embedding_renorm_) does both, once per call.
