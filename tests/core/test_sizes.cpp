@@ -127,6 +127,17 @@ TEST_CASE("a sparse tensor too large to densify raises on to_dense") {
   CHECK_THROWS_WITH_AS(huge.to_dense(), kTooManyBytes, tg::ValueError);
 }
 
+TEST_CASE("a sparse tensor's size must be countable and non-negative") {
+  // Coalescing linearised [2^32 - 1, 2^32 - 1] over [2^32, 2^32]: a signed overflow.
+  CHECK_THROWS_WITH_AS(tg::sparse_coo_tensor(tg::tensor({{k32 - 1}, {k32 - 1}}), tg::tensor({1.f}), {k32, k32}),
+                       doctest::Contains("sparse_coo_tensor: shape [4294967296, 4294967296] has too many elements"),
+                       tg::ValueError);
+  // With no entries, no index check could notice a negative size.
+  CHECK_THROWS_WITH_AS(tg::sparse_coo_tensor(tg::zeros({2, 0}, tg::kInt64), tg::zeros({0}), {-3, 2}),
+                       "sparse_coo_tensor: Trying to create tensor with negative dimension -3: [-3, 2]",
+                       tg::ValueError);
+}
+
 TEST_CASE("an allocation the system refuses is a tg::Error naming the bytes and the shape") {
   // 2^45 floats are 128 TiB: more than a 47-bit address space can map, whatever the
   // overcommit policy.
