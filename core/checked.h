@@ -5,8 +5,8 @@
 // Note [Checked sizes]
 // A tensor's geometry is int64 throughout: sizes, strides in elements, byte strides
 // (stride * element size) and offsets. Products of sizes wrap silently in C++, and a
-// wrapped product is worse than a crash: zeros({1 << 32, 1 << 32}) would get numel 0,
-// zeros({1 << 31, 1 << 31}) a 0-byte buffer that the next kernel overruns. So:
+// wrapped product is worse than a crash: zeros({1LL << 32, 1LL << 32}) would get numel
+// 0, zeros({1LL << 31, 1LL << 31}) a 0-byte buffer that the next kernel overruns. So:
 //
 //   1. A size is >= 0. A negative one is refused with PyTorch's message, "Trying to
 //      create tensor with negative dimension -1: [-1]" (tg::ValueError).
@@ -14,19 +14,23 @@
 //      the byte count (numel * element_size) and every contiguous stride in bytes (a
 //      zero-sized dim still multiplies the strides of the dims before it, which is
 //      why sizes count as at least 1), so once a shape passes, kernels may multiply
-//      sizes and strides without checking again. Anything larger is refused before
+//      sizes and strides without checking again. (PyTorch accepts empty shapes whose
+//      strides overflow, such as [0, 2^40, 2^40]; tapegrad refuses them.) Anything larger is refused before
 //      any allocation is attempted (tg::ValueError naming the shape and the limit),
 //      which is also why no sanitizer ever sees an absurd allocation.
 //   3. A span that fits but cannot be allocated (zeros({1LL << 40}) asks for 4 TiB) is a
 //      tg::Error naming the bytes asked for and the shape, never std::bad_alloc.
 //
-// Rules 1 and 2 are enforced where a dense tensor gets its geometry: core::make_tensor
-// (every fresh tensor: creators, op outputs, to_dense) and core::as_strided (every
-// view). A view checks its element count (element size 1): an expanded view shares
-// its base's bytes, so only its numel must be countable. Entry points whose own
-// arithmetic could overflow first (arange's length, cat's summed dim, view's
-// inferred -1) use checked_mul / checked_add below. The check is a few multiplies
-// per dim on a path that already allocates, so small ops do not pay for it.
+// Rules 1 and 2 are enforced where a tensor gets its geometry: core::make_tensor
+// (every fresh tensor: creators, op outputs, to_dense), core::as_strided (every view)
+// and sparse_coo_tensor. A view or a sparse tensor checks its element count only
+// (element size 1): an expanded view shares its base's bytes and a sparse tensor
+// stores entries, so only numel must be countable (as in PyTorch, which allows
+// ones({3}).expand({1LL << 61, 3})). Entry points whose own arithmetic could overflow
+// before that (arange's length, cat's summed dim, the product of a view's sizes) use
+// checked_mul / checked_add below. core::numel_of is checked as well, so a shape
+// that escaped all of these raises rather than wraps. The check is a few multiplies
+// per dim on paths that already allocate: small ops do not measurably pay for it.
 #include <cstdint>
 
 #include "dtype.h"
