@@ -15,6 +15,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "checked.h"
 #include "concat.h"
 #include "elementwise.h"
 #include "layout.h"
@@ -54,6 +55,7 @@ Tensor sparse_coo_tensor(const Tensor& indices, const Tensor& values, Shape size
     if (values.size(d + 1) != size[sparse_dim + d])
       throw ValueError(fmt::format("sparse_coo_tensor: values have shape {} but size is {}; expected the dense "
                                    "dims to match", shape_string(values.sizes()), shape_string(size)));
+  core::checked_numel("sparse_coo_tensor", size, 1, values.dtype());  // Note [Checked sizes]: countable, >= 0
   const Tensor idx = core::contiguous(indices);
   const int64_t* p = idx.data_ptr<int64_t>();
   for (int64_t d = 0; d < sparse_dim; ++d)
