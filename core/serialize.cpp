@@ -4,19 +4,13 @@
 // before it allocates or reads, and checks the CRC before it hands anything back.
 #include "serialize.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <memory>
 
+#include "files.h"
 #include "kernels.h"
 
 static_assert(std::endian::native == std::endian::little,
@@ -42,18 +36,14 @@ uint8_t dtype_code(Dtype dtype) {
   return 255;
 }
 
-std::string system_error(const std::string& what, const std::string& path) {
-  return fmt::format("save: {} '{}' failed: {}", what, path, std::strerror(errno));
-}
-
 class Writer {
  public:
-  Writer(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  explicit Writer(AtomicFile& file) : file_(file) {}
   void bytes(const void* data, size_t size) {
     // Never a null buffer: zlib's crc32 of Z_NULL restarts at 0.
     if (size == 0) return;
     crc_ = crc32_z(crc_, static_cast<const Bytef*>(data), size);
-    raw(data, size);
+    file_.write(data, size);
   }
   template <class T> void number(T value) { bytes(&value, sizeof value); }
   void string(const std::string& s) {
@@ -87,35 +77,23 @@ class Writer {
   }
   void finish() {
     const uint32_t crc = static_cast<uint32_t>(crc_);
-    raw(&crc, sizeof crc);
+    file_.write(&crc, sizeof crc);
   }
 
  private:
-  void raw(const void* data, size_t size) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-      const ssize_t written = ::write(fd_, p, size);
-      if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) throw Error(system_error("writing", path_));
-      p += written;
-      size -= static_cast<size_t>(written);
-    }
-  }
-  int fd_;
-  std::string path_;
+  AtomicFile& file_;
   uLong crc_ = crc32_z(0L, Z_NULL, 0);
 };
 
 class Reader {
  public:
-  Reader(std::FILE* file, uint64_t size, std::string path) : file_(file), left_(size), path_(std::move(path)) {}
+  Reader(InputFile& file, std::string path) : file_(file), left_(file.size()), path_(std::move(path)) {}
   uint64_t left() const { return left_; }
   void bytes(void* out, uint64_t size, const char* what) {
     if (size > left_)
       throw Error(fmt::format("load: '{}' is truncated: {} needs {} bytes but only {} remain; expected a complete "
                               "tapegrad file", path_, what, size, left_));
-    if (size && std::fread(out, 1, size, file_) != size)
-      throw Error(fmt::format("load: reading '{}' failed: {}", path_, std::strerror(errno)));
+    file_.read(out, size);
     if (size) crc_ = crc32_z(crc_, static_cast<const Bytef*>(out), size);
     left_ -= size;
   }
@@ -180,7 +158,7 @@ class Reader {
   }
 
  private:
-  std::FILE* file_;
+  InputFile& file_;
   uint64_t left_;
   std::string path_;
   uLong crc_ = crc32_z(0L, Z_NULL, 0);
@@ -189,46 +167,20 @@ class Reader {
 }  // namespace
 
 void write_archive(const std::string& path, const Archive& archive) {
-  namespace fs = std::filesystem;
-  const fs::path final_path(path);
-  const fs::path temp_path = final_path.string() + fmt::format(".tmp{}", ::getpid());
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(system_error("creating", temp_path.string()));
-  try {
-    Writer out(fd, temp_path.string());
-    out.bytes(kMagic, sizeof kMagic);
-    out.number<uint32_t>(kFormatVersion);
-    out.string(archive.kind);
-    out.number<uint64_t>(archive.entries.size());
-    for (const auto& [name, tensor] : archive.entries) out.tensor(name, tensor);
-    out.finish();
-    // On disk before the rename, so the new name never points at a partial file.
-    if (::fsync(fd) != 0) throw Error(system_error("flushing", temp_path.string()));
-    if (::close(fd) != 0) throw Error(system_error("closing", temp_path.string()));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp_path.c_str());
-    throw;
-  }
-  if (std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    const std::string message = system_error("renaming the temporary file to", path);
-    ::unlink(temp_path.c_str());
-    throw Error(message);
-  }
-  const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-    ::fsync(dir_fd);  // makes the rename itself durable; best effort
-    ::close(dir_fd);
-  }
+  AtomicFile file(path, "save");  // Note [Atomic files]
+  Writer out(file);
+  out.bytes(kMagic, sizeof kMagic);
+  out.number<uint32_t>(kFormatVersion);
+  out.string(archive.kind);
+  out.number<uint64_t>(archive.entries.size());
+  for (const auto& [name, tensor] : archive.entries) out.tensor(name, tensor);
+  out.finish();
+  file.commit();
 }
 
 Archive read_archive(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw Error(fmt::format("load: cannot open '{}': {}", path, std::strerror(errno)));
-  struct stat info {};
-  if (::fstat(::fileno(file.get()), &info) != 0 || !S_ISREG(info.st_mode))
-    throw Error(fmt::format("load: '{}' is not a regular file; expected a tapegrad file", path));
-  Reader in(file.get(), static_cast<uint64_t>(info.st_size), path);
+  InputFile file(path, "load");  // refuses FIFOs, devices and directories before reading
+  Reader in(file, path);
   char magic[sizeof kMagic];
   if (in.left() < sizeof magic)
     throw Error(fmt::format("load: '{}' is truncated or not a tapegrad file: {} bytes; expected a header of {}",
