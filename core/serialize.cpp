@@ -29,11 +29,12 @@ constexpr uint32_t kMaxDims = 64;
 // (1), ndim (4), nbytes (8) and one data byte.
 constexpr uint64_t kMinEntryBytes = 19;
 
-// Whether the product of sizes (each >= 0) fits in int64, as every numel must.
-bool numel_fits(const Shape& sizes) {
-  int64_t numel = 1;
+// Whether every product of sizes (each >= 0) fits in int64: numel and each contiguous
+// stride. A zero size does not excuse the others: [0, 2^62, 2^62] has stride 2^124.
+bool sizes_fit(const Shape& sizes) {
+  int64_t product = 1;
   for (int64_t s : sizes)
-    if (__builtin_mul_overflow(numel, s, &numel)) return false;
+    if (__builtin_mul_overflow(product, std::max<int64_t>(s, 1), &product)) return false;
   return true;
 }
 
@@ -149,6 +150,8 @@ class Reader {
       s = number<int64_t>(what);
       if (s < 0) corrupt(fmt::format("{} has a negative size {}", what, s));
     }
+    if (!sizes_fit(sizes))
+      corrupt(fmt::format("{} has shape {}, whose sizes multiply past 2^63 - 1", what, shape_string(sizes)));
     return sizes;
   }
   Tensor dense(const char* what) {
@@ -281,9 +284,6 @@ Archive read_archive(const std::string& path) {
       archive.entries.emplace_back(std::move(name), in.dense("a tensor"));
     } else if (layout == kSparse) {
       SparseEntry entry{archive.entries.size(), in.shape("a sparse tensor"), false, {}, {}};
-      if (!numel_fits(entry.sizes))
-        in.corrupt(fmt::format("sparse entry {} has shape {}, more than 2^63 - 1 elements", printable(name),
-                               shape_string(entry.sizes)));
       entry.coalesced = in.number<uint8_t>("a sparse tensor") != 0;
       entry.indices = in.dense("sparse indices");
       entry.values = in.dense("sparse values");

@@ -285,8 +285,16 @@ TEST_CASE("a sparse entry whose sizes overflow int64 is refused; a huge represen
   forged.dense(3, {2, 0}, {}).dense(1, {0}, {});
   forged.write(file.str());
   CHECK_THROWS_WITH_AS(tg::load_tensor(file.str()),
-                       doctest::Contains("has shape [1099511627776, 1099511627776], more than 2^63 - 1 elements"),
+                       doctest::Contains("has shape [1099511627776, 1099511627776], whose sizes multiply past 2^63 - 1"),
                        tg::Error);
+}
+
+TEST_CASE("an empty dense entry whose other sizes overflow the strides is refused (found by fuzzing)") {
+  TempPath file("forged_strides.tg");
+  Forge("tensor", 1).dense_entry("", {0, int64_t{1} << 62, int64_t{1} << 62}, {}).write(file.str());
+  CHECK_THROWS_WITH_AS(tg::load_tensor(file.str()), doctest::Contains("whose sizes multiply past 2^63 - 1"), tg::Error);
+  Forge("tensor", 1).dense_entry("", {0, int64_t{1} << 31, int64_t{1} << 31}, {}).write(file.str());
+  CHECK(tg::load_tensor(file.str()).numel() == 0);
 }
 
 TEST_CASE("a file of another version names it as written by a newer or an older tapegrad") {
