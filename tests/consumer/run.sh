@@ -30,7 +30,10 @@ if [ "$mode" = install ] || [ "$mode" = both ]; then
   step install cmake --install "$build" --prefix "$prefix"
 
   missing=0
-  headers=$(cd "$src" && echo tapegrad.h && find core autograd nn optim -name '*.h' 2>/dev/null || true)
+  # distributed/ is installed only when the build has MPI (TAPEGRAD_WITH_MPI).
+  layers="core autograd nn optim"
+  grep -q '^TAPEGRAD_WITH_MPI:BOOL=ON' "$build/CMakeCache.txt" && layers="$layers distributed"
+  headers=$(cd "$src" && echo tapegrad.h && find $layers -name '*.h' 2>/dev/null || true)
   for header in $headers; do
     if [ ! -f "$prefix/include/tapegrad/$header" ]; then
       echo "consumer test: $header is not installed as $prefix/include/tapegrad/$header"
