@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <thread>
 
 #include <tapegrad/tapegrad.h>
 
@@ -123,4 +124,14 @@ TEST_CASE("all_gather gives every rank every rank's tensor, into new or given te
   CHECK_THROWS_WITH_AS(dist::all_gather(ignored, uneven),
                        doctest::Contains("rank 0 has torch.float32 [1, 2], rank 1 has torch.float32 [2, 2]"),
                        tg::ValueError);
+}
+
+TEST_CASE("a thread other than the one that started MPI may call collectives, one at a time") {
+  tg::Tensor t = tg::full({3}, double(rank() + 1), tg::kFloat64);
+  std::thread worker([&] {
+    dist::all_reduce(t);
+    dist::barrier();
+  });
+  worker.join();
+  CHECK(t.to_vector<double>() == std::vector<double>(3, triangle()));
 }
