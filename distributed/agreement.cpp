@@ -13,6 +13,8 @@
 // for the message. The cost is one small allreduce per collective (docs/distributed.md).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "mpi_detail.h"
 
 namespace tg::distributed::detail {

@@ -2,6 +2,7 @@
 // A tensor that is not contiguous goes through a contiguous copy and is written back.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "../core/kernels.h"
