@@ -13,3 +13,7 @@
 #include "autograd/tape.h"
 #include "optim/optim.h"
 #include "nn/nn.h"
+// tg::distributed, when tapegrad was built with MPI (the target defines TAPEGRAD_WITH_MPI).
+#ifdef TAPEGRAD_WITH_MPI
+#include "distributed/distributed.h"
+#endif

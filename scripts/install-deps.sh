@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev  # bench/
   zlib1g-dev        # crc32 checksums in saved files
   libcli11-dev      # command-line parsing in the example programs
+  libopenmpi-dev    # tg::distributed (data-parallel training over MPI); without it that part is not built
+  openmpi-bin       # mpirun, for the distributed tests and multi-process training
   python3           # scripts/ (corpus, eval sets, loss plot) and the word2vec smoke test
   clang             # scripts/fuzz.sh: libFuzzer needs clang (g++ has no -fsanitize=fuzzer)
   libclang-rt-dev   # clang's libFuzzer, ASan/UBSan runtimes for the fuzz targets

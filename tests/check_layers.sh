@@ -3,9 +3,11 @@
 #
 #   core  <-  autograd  <-  nn
 #                       <-  optim
+#                       <-  distributed
 #
-# core includes only core; autograd adds core; nn and optim add autograd, and never
-# include each other (an optimizer sees tensors, never modules). No layer includes
+# core includes only core; autograd adds core; nn, optim and distributed add autograd,
+# and never include each other (an optimizer sees tensors, never modules; distributed
+# averages tensors). Nothing in the library includes distributed/. No layer includes
 # tapegrad.h, the umbrella header: it pulls in every layer.
 #
 #   tests/check_layers.sh [source root]
@@ -40,6 +42,7 @@ may_include() {  # may_include <layer> <layer or file it includes>
     autograd:core | autograd:autograd) return 0 ;;
     nn:core | nn:autograd | nn:nn) return 0 ;;
     optim:core | optim:autograd | optim:optim) return 0 ;;
+    distributed:core | distributed:autograd | distributed:distributed) return 0 ;;
   esac
   return 1
 }
@@ -67,7 +70,7 @@ while IFS= read -r hit; do
     echo "layer violation: $file:$line includes $target ($to); $from may not include it"
     status=1
   fi
-done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]' core autograd nn optim \
+done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]' core autograd nn optim $(ls -d distributed 2>/dev/null) \
            --include='*.h' --include='*.cpp')
 
 [ $status -eq 0 ] && echo "layers point one way"
