@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <stdexcept>
+#include <cerrno>
+#include <cstring>
+#include <tapegrad/tapegrad.h>
 
 namespace w2v {
 
@@ -24,7 +26,9 @@ Progress::Progress(const Counters& counters, int64_t total, int64_t start, int t
       tty_(isatty(STDERR_FILENO) != 0), lr_(std::move(lr)) {
   if (!log_path.empty()) {
     log_ = std::fopen(log_path.c_str(), "w");
-    if (!log_) throw std::runtime_error("train: cannot write --log '" + log_path + "'");
+    if (!log_)
+      throw tg::Error(fmt::format("train: cannot write --log '{}' ({}); expected a writable path", log_path,
+                                  std::strerror(errno)));
     std::fputs("tokens,loss,lr,words_per_sec\n", log_);
   }
 }

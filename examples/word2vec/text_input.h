@@ -1,0 +1,44 @@
+#pragma once
+// Reading the text files the example takes (the corpus, .vec files) safely: opened
+// without blocking and refused unless regular (a FIFO or /dev/zero would hang or never
+// end), every read checked, so an I/O error midway is an error and not an early end.
+//
+//   w2v::TextInput in(path, "neighbors");
+//   std::string line;
+//   while (in.getline(line)) ...       // tg::Error on a read error
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace w2v {
+
+class TextInput {
+ public:
+  // `where` starts every message ("train: --input", "neighbors", ...).
+  TextInput(const std::string& path, std::string where);
+  ~TextInput();
+  TextInput(const TextInput&) = delete;
+  TextInput& operator=(const TextInput&) = delete;
+
+  uint64_t size() const { return size_; }  // the file's size when opened
+  // Up to `capacity` bytes into `out`; 0 at the end of the file.
+  size_t read_some(char* out, size_t capacity);
+  // The next line without its '\n'; false at the end of the file. A line costs its own
+  // length in memory, never more than the file's size.
+  bool getline(std::string& line);
+
+ private:
+  bool fill();
+
+  std::string path_, where_;
+  int fd_ = -1;
+  uint64_t size_ = 0, done_ = 0;
+  std::vector<char> buffer_;
+  size_t begin_ = 0, end_ = 0;
+};
+
+// `text` for a message: at most 80 bytes, then "... (N bytes)", so a 100 MB line is not
+// echoed whole.
+std::string excerpt(const std::string& text);
+
+}  // namespace w2v
