@@ -229,6 +229,10 @@ double train(const TrainOptions& opts) {
   if (corpus.num_tokens() > Limits::max_total_tokens / opts.epochs)
     throw tg::ValueError(fmt::format("train: {} tokens x --epochs {} is too much work; expected at most {} tokens "
                                      "over the run", corpus.num_tokens(), opts.epochs, Limits::max_total_tokens));
+  if (vocab_size < 2)
+    throw tg::ValueError(fmt::format("train: the vocabulary of '{}' has {} word (min-count {}); expected at least 2: "
+                                     "negatives are drawn among the other words", opts.input, vocab_size,
+                                     opts.min_count));
   check_table_memory(opts, vocab_size);
 
   const double lr = start_lr(opts);
@@ -347,8 +351,8 @@ double train(const TrainOptions& opts) {
   }
   open_gate(/*cancel=*/false);
   for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);  // ~Progress stops the monitor; no totals for a failed run
   const double wps = progress.finish();
-  if (failure) std::rethrow_exception(failure);
   check_finite(opts, in.weight, "input");
   save_vectors(opts.output, corpus.vocab.words, in.weight);
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
