@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <tapegrad/tapegrad.h>
 
 namespace w2v {
@@ -47,7 +48,12 @@ Progress::~Progress() {
 
 void Progress::start() {
   begin_ = last_print_ = std::chrono::steady_clock::now();
-  thread_ = std::thread([this] { run(); });
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    throw tg::Error(fmt::format("train: could not start the progress thread ({}); expected the system to allow "
+                                "a process a few threads", e.what()));
+  }
 }
 
 void Progress::run() {

@@ -21,6 +21,7 @@
 #include <barrier>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -208,6 +209,45 @@ class Worker {
   int64_t pairs_ = 0;
 };
 
+// Runs body(0) ... body(threads - 1), each on a new thread, and joins them. The threads
+// wait at a gate until all of them exist: when the system refuses one (std::system_error
+// from std::thread, e.g. under a process or memory limit), the ones started are released
+// to return without running body, never left waiting at a barrier for threads that do not
+// exist, and the refusal becomes a tg::Error.
+void run_threads(int threads, const std::function<void(int)>& body) {
+  std::mutex gate_mutex;
+  std::condition_variable gate;
+  bool opened = false, cancelled = false;
+  auto open_gate = [&](bool cancel) {
+    {
+      std::lock_guard<std::mutex> lock(gate_mutex);
+      opened = true;
+      cancelled = cancel;
+    }
+    gate.notify_all();
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        {
+          std::unique_lock<std::mutex> lock(gate_mutex);
+          gate.wait(lock, [&] { return opened; });
+          if (cancelled) return;
+        }
+        body(t);
+      });
+  } catch (const std::system_error& e) {
+    open_gate(/*cancel=*/true);
+    for (std::thread& t : pool) t.join();
+    throw tg::Error(fmt::format("train: could not start thread {} of --threads {} ({}); expected at most as many "
+                                "threads as this system allows a process (try --threads {})", pool.size() + 1,
+                                threads, e.what(), std::max(1u, std::thread::hardware_concurrency())));
+  }
+  open_gate(/*cancel=*/false);
+  for (std::thread& t : pool) t.join();
+}
+
 }  // namespace
 
 double lr_factor(int64_t tick) {
@@ -307,50 +347,19 @@ double train(const TrainOptions& opts) {
     }
   });
 
-  // The workers wait at a gate until all of them exist: when the system refuses a
-  // thread, the ones started are released to return without training, never left
-  // waiting at the barrier for threads that do not exist.
-  std::mutex gate_mutex;
-  std::condition_variable gate;
-  bool opened = false, cancelled = false;
-  auto open_gate = [&](bool cancel) {
-    {
-      std::lock_guard<std::mutex> lock(gate_mutex);
-      opened = true;
-      cancelled = cancel;
+  progress.start();
+  run_threads(threads, [&](int t) {
+    try {
+      Worker worker(shared, t);
+      for (int64_t e = start_epoch; e < opts.epochs; ++e) {
+        worker.run_epoch(bounds[t], bounds[t + 1]);
+        epoch_end.arrive_and_wait();
+      }
+    } catch (...) {
+      fail(std::current_exception());
+      epoch_end.arrive_and_drop();  // the others finish their epochs without it
     }
-    gate.notify_all();
-  };
-  std::vector<std::thread> pool;
-  try {
-    progress.start();
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        {
-          std::unique_lock<std::mutex> lock(gate_mutex);
-          gate.wait(lock, [&] { return opened; });
-          if (cancelled) return;
-        }
-        try {
-          Worker worker(shared, t);
-          for (int64_t e = start_epoch; e < opts.epochs; ++e) {
-            worker.run_epoch(bounds[t], bounds[t + 1]);
-            epoch_end.arrive_and_wait();
-          }
-        } catch (...) {
-          fail(std::current_exception());
-          epoch_end.arrive_and_drop();  // the others finish their epochs without it
-        }
-      });
-  } catch (const std::system_error& e) {
-    open_gate(/*cancel=*/true);
-    for (std::thread& t : pool) t.join();
-    throw tg::Error(fmt::format("train: could not start thread {} of --threads {} ({}); expected at most as many "
-                                "threads as this system allows a process (try --threads {})", pool.size() + 1,
-                                threads, e.what(), std::max<size_t>(1, std::thread::hardware_concurrency())));
-  }
-  open_gate(/*cancel=*/false);
-  for (std::thread& t : pool) t.join();
+  });
   if (failure) std::rethrow_exception(failure);  // ~Progress stops the monitor; no totals for a failed run
   const double wps = progress.finish();
   check_finite(opts, in.weight, "input");
