@@ -1,8 +1,9 @@
 // How gradients add up: inside one backward (several uses of one tensor) and across
-// backward calls (into a leaf's .grad). Dense and sparse meet here.
+// backward calls (into a leaf's .grad), and how .grad is reset. Dense and sparse meet here.
 #include <fmt/format.h>
 
-#include "../core/kernels.h"
+#include "../core/elementwise.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 #include "accumulate.h"
 #include "meta.h"
@@ -61,6 +62,30 @@ Gradients AccumulateGrad::apply(const Tensor& grad) {
     existing.bump_version();
   }
   return {};
+}
+
+void zero_grad(const Tensor& param, bool set_to_none) {
+  AutogradMeta* meta = find_meta(param);
+  if (meta == nullptr || !meta->grad.defined()) return;
+  Tensor& grad = meta->grad;
+  if (set_to_none) {
+    grad = Tensor();
+    return;
+  }
+  // Detached in place (PyTorch's detach_()): holders of this gradient keep the same
+  // object, which no longer drags a graph along.
+  if (AutogradMeta* grad_meta = find_meta(grad)) {
+    grad_meta->grad_fn.reset();
+    grad_meta->requires_grad = false;
+    grad_meta->grad_accumulator.reset();
+  }
+  if (grad.is_sparse()) {
+    const Tensor empty = core::sparse_empty(grad.sizes(), grad.dtype());
+    *grad.impl()->sparse = *empty.impl()->sparse;
+  } else {
+    core::fill(grad, 0.0);
+  }
+  grad.bump_version();
 }
 
 }  // namespace tg::autograd

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 #include "engine.h"
 #include "grad_mode.h"
 

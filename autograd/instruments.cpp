@@ -8,7 +8,8 @@
 #include <iostream>
 #include <unordered_set>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
+#include "accumulate.h"
 #include "meta.h"
 #include "node.h"
 #include "tape.h"
@@ -178,13 +179,14 @@ void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const Tap
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined() || !has_non_finite(grads[i])) continue;
     const std::string target = i < edges.size() && edges[i].node ? describe(*edges[i].node, order) : "?";
-    const std::string dtype = dtype_name(node.output_dtype());
+    const TapeInfo& info = node.tape_info();
+    const std::string dtype = dtype_name(info.output_dtype);
     throw Error(fmt::format(
         "backward: anomaly detected: {} returned NaN or Inf in its gradient for input {} ({}). It is op #{} of "
         "{} on the tape, recorded by the forward op {} (output {} {}); check that op's inputs "
         "(log of 0, division by 0, sqrt of a negative number, overflow)",
         node.name(), i, target, order.index_of(node), order.op_count, forward_name(node.name()),
-        shape_string(node.output_sizes()), dtype.substr(dtype.find('.') + 1)));
+        shape_string(info.output_sizes), dtype.substr(dtype.find('.') + 1)));
   }
 }
 

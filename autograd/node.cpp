@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "meta.h"
 
 namespace tg::autograd {
@@ -32,33 +34,24 @@ Node::~Node() {
 void Node::release() {
   if (is_accumulator()) return;  // a leaf's sink serves every graph that uses the leaf
   release_saved();
-  saved_.clear();  // the tape printer's view of them too, or they would outlive backward
+  // The tape printer's view of the saved tensors goes too, or they would outlive backward.
+  if (tape_info_) tape_info_->saved.clear();
   released_ = true;
 }
 
-namespace {
-// The slots saved by the op being recorded on this thread: should_record() starts
-// the list, SavedTensor adds to it, set_history() hands it to the new node.
-thread_local std::vector<std::shared_ptr<SavedSlot>> pending_saved;
-}  // namespace
+const TapeInfo& Node::tape_info() const {
+  static const TapeInfo none;
+  return tape_info_ ? *tape_info_ : none;
+}
 
 SavedTensor::SavedTensor(const Tensor& t) {
   if (!t.defined()) return;  // an op saves nothing for an input that needs no gradient
-  auto slot = std::make_shared<SavedSlot>();
-  slot->data = t.detach();
-  slot->saved_version = t.version();
-  slot->source = t.impl();
-  if (const AutogradMeta* meta = find_meta(t)) {
-    if (meta->grad_fn) {
-      slot->producer = meta->grad_fn->name();
-      slot->producer_id = meta->grad_fn.get();
-    }
-    slot->leaf_name = meta->name;
-  }
-  pending_saved.push_back(slot);
-  slot_ = std::move(slot);
+  slot_ = std::make_shared<SavedSlot>();
+  slot_->data = t.detach();
+  slot_->saved_version = t.version();
+  source_ = t.impl();
+  if (const AutogradMeta* meta = find_meta(t); meta && meta->grad_fn) slot_->producer = meta->grad_fn->name();
 }
-
 
 const Tensor& SavedTensor::get() const {
   static const Tensor undefined;
@@ -77,29 +70,6 @@ const Tensor& SavedTensor::get() const {
   return data;
 }
 
-void Node::set_output(const Tensor& out) {
-  output_sizes_ = out.sizes();
-  output_dtype_ = out.dtype();
-}
-
-namespace {
-template <class Inputs> bool any_input_requires_grad(const Inputs& inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& input : inputs)
-    if (input.requires_grad()) {
-      pending_saved.clear();
-      return true;
-    }
-  return false;
-}
-}  // namespace
-
-bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
-  return any_input_requires_grad(inputs);
-}
-
-bool should_record(const std::vector<Tensor>& inputs) { return any_input_requires_grad(inputs); }
-
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* meta = find_meta(t);
   if (meta == nullptr || !meta->requires_grad) return {nullptr, t.dtype()};
@@ -107,19 +77,43 @@ Edge gradient_edge(const Tensor& t) {
   return {meta->grad_accumulator, t.dtype()};
 }
 
-void set_history(const Tensor& out, std::shared_ptr<Node> node) {
-  node->set_output(out);
-  if (!pending_saved.empty()) {
-    // An op that saved its own output did so before the output had a grad_fn:
-    // this node is its producer (errors then say "output 0 of <node>").
-    for (const auto& slot : pending_saved)
-      if (slot->source == out.impl()) {
-        slot->producer = node->name();
-        slot->producer_id = node.get();
-      }
-    node->set_saved({pending_saved.begin(), pending_saved.end()});
-    pending_saved.clear();
+// info.saved runs parallel to options.saved until set_history drops the undefined
+// ones (an op saves nothing for an input that needs no gradient). A saved tensor is
+// the op's output, one of its inputs, or else a constant to the tape (indices, a mask).
+TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options) {
+  TapeInfo info;
+  info.output_sizes = out.sizes();
+  info.output_dtype = out.dtype();
+  info.sparse_gradient.assign(options.sparse_gradient.begin(), options.sparse_gradient.end());
+  info.saved.reserve(options.saved.size());
+  for (const SavedTensor& saved : options.saved) {
+    SavedInfo& entry = info.saved.emplace_back();
+    entry.slot = saved.slot_;
+    if (saved.slot_ && saved.source_ == out.impl()) {
+      // Saved before the output had a grad_fn: this node is its producer, and a
+      // changed output's error says "output 0 of <this node>".
+      entry.producer = &node;
+      saved.slot_->producer = node.name();
+    }
   }
+  return info;
+}
+
+void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input) {
+  const AutogradMeta* meta = find_meta(input);
+  if (meta == nullptr) return;  // no history and no name: a constant, as already noted
+  size_t k = 0;
+  for (const SavedTensor& saved : options.saved) {
+    SavedInfo& entry = info.saved[k++];
+    if (!saved.slot_ || saved.source_ != input.impl() || entry.producer != nullptr) continue;
+    entry.producer = meta->grad_fn.get();
+    entry.leaf_name = meta->name;
+  }
+}
+
+void set_history(const Tensor& out, std::shared_ptr<Node> node, TapeInfo info) {
+  std::erase_if(info.saved, [](const SavedInfo& saved) { return saved.slot == nullptr; });
+  node->set_tape_info(std::move(info));
   AutogradMeta& meta = meta_of(out);
   meta.requires_grad = true;
   meta.grad_fn = std::move(node);

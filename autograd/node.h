@@ -4,10 +4,8 @@
 //
 // Every node has one output; its apply() receives the gradient of that output and
 // returns one gradient per input edge (undefined where the input needs none).
-#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +13,7 @@
 
 #include "../core/tensor.h"
 #include "grad_mode.h"
+#include "tape_info.h"
 
 namespace tg::autograd {
 
@@ -51,15 +50,10 @@ class Node {
   void release();
   virtual bool is_accumulator() const { return false; }
 
-  // What the op produced and what it saved, for the tape printer (autograd/tape.h).
-  const Shape& output_sizes() const { return output_sizes_; }
-  Dtype output_dtype() const { return output_dtype_; }
-  const std::vector<std::shared_ptr<const SavedSlot>>& saved() const { return saved_; }
-  void set_output(const Tensor& out);
-  void set_saved(std::vector<std::shared_ptr<const SavedSlot>> saved) { saved_ = std::move(saved); }
-  // Marks input i as receiving a sparse COO gradient (drawn as such by to_dot).
-  void mark_sparse_gradient(size_t input) { sparse_inputs_ |= uint64_t{1} << (input & 63); }
-  bool sends_sparse_gradient(size_t input) const { return (sparse_inputs_ >> (input & 63)) & 1; }
+  // What the instruments show about the op (Note [tape info] in autograd/tape_info.h);
+  // empty for a leaf's sink. The engine never reads it.
+  const TapeInfo& tape_info() const;
+  void set_tape_info(TapeInfo info) { tape_info_ = std::move(info); }
 
   // Keeps the incoming gradient of this node's output in that tensor's .grad
   // (Tensor::retain_grad()).
@@ -73,10 +67,7 @@ class Node {
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
   bool released_ = false;
-  Shape output_sizes_;
-  Dtype output_dtype_ = kFloat32;
-  std::vector<std::shared_ptr<const SavedSlot>> saved_;
-  uint64_t sparse_inputs_ = 0;
+  std::optional<TapeInfo> tape_info_;
 };
 
 // An op's backward as a lambda: Gradients(const Tensor& grad_out).
@@ -93,34 +84,17 @@ template <class F> class LambdaNode final : public Node {
   std::optional<F> fn_;
 };
 
-// The sink for a leaf: adds the incoming gradient into the leaf's .grad following
-// the dense/sparse rules of spec/embedding.md section 7.
-class AccumulateGrad final : public Node {
- public:
-  explicit AccumulateGrad(const Tensor& leaf);
-  Gradients apply(const Tensor& grad) override;
-  bool is_accumulator() const override { return true; }
-  // The leaf, or an undefined tensor once the leaf itself is gone.
-  Tensor leaf() const { return Tensor(leaf_.lock()); }
-
- private:
-  std::weak_ptr<TensorImpl> leaf_;
-};
-
 // A tensor kept for backward, with the version it had when saved. get() throws
 // if an in-place op changed it since, because the gradient would silently be wrong.
 // It keeps a detached alias (same storage, no history), so saved tensors never hold
-// a graph alive and freeing a deep graph never recurses through them. The slot is
-// shared with the node that records the op, so the tape printer can show it.
+// a graph alive and freeing a deep graph never recurses through them.
 struct SavedSlot {
   Tensor data;
   uint32_t saved_version = 0;
-  std::string_view producer;  // grad_fn name of the saved tensor, "" for a leaf
-  // Identity of that grad_fn, for the tape printer to cross-reference; never dereferenced.
-  const void* producer_id = nullptr;
-  std::string leaf_name;  // the leaf's name (parameter name), if any
-  const void* source = nullptr;  // the saved tensor's identity, to recognise an op's own output
+  std::string_view producer;  // grad_fn name of the saved tensor, for get()'s error; "" for a leaf
 };
+
+struct RecordOptions;
 
 class SavedTensor {
  public:
@@ -132,7 +106,12 @@ class SavedTensor {
   bool defined() const { return slot_ != nullptr; }
 
  private:
+  friend TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options);
+  friend void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
   std::shared_ptr<SavedSlot> slot_;
+  // Which tensor was saved (identity only, never dereferenced): record() tells an
+  // op's inputs from its output by it.
+  const void* source_ = nullptr;
 };
 
 // Thrown by SavedTensor::get(); the engine adds the node's name and rethrows as tg::Error.
@@ -140,37 +119,58 @@ struct SavedTensorModified {
   std::string message;
 };
 
+// The tensors an op read, written as a braced list ({a, b}); cat and stack pass a
+// std::vector<Tensor> instead.
+using InputList = std::initializer_list<std::reference_wrapper<const Tensor>>;
+
 // True when grad mode is on and any input requires grad: the op must record.
-bool should_record(std::initializer_list<std::reference_wrapper<const Tensor>> inputs);
-// The same for a list of inputs (cat, stack).
-bool should_record(const std::vector<Tensor>& inputs);
+template <class Inputs = InputList> bool should_record(const Inputs& inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& input : inputs)
+    if (input.requires_grad()) return true;
+  return false;
+}
 
 // The edge that a gradient for `t` should flow along.
 Edge gradient_edge(const Tensor& t);
 
-// Attaches `node` as out's grad_fn (out requires grad from now on), with the
-// tensors saved since the last should_record() that said yes.
-void set_history(const Tensor& out, std::shared_ptr<Node> node);
+// What an op declares about itself besides its inputs and backward, for the tape's
+// instruments (Note [tape info]):
+//   saved            every SavedTensor its backward captured, so print_tape can show
+//                    them and a changed one's error can name the op that made it;
+//   sparse_gradient  per input, whether the gradient it sends there is sparse COO
+//                    (to_dot draws that edge dashed).
+struct RecordOptions {
+  std::initializer_list<SavedTensor> saved;
+  std::initializer_list<bool> sparse_gradient;
+};
 
-// Records an op: `out` gets a node whose backward is `fn`. Call it after
-// should_record() said yes; `inputs` are in the order of fn's returned gradients.
-template <class F>
-Tensor record(std::string_view name, const Tensor& out,
-              std::initializer_list<std::reference_wrapper<const Tensor>> inputs, F fn) {
-  std::vector<Edge> edges;
-  edges.reserve(inputs.size());
-  for (const Tensor& input : inputs) edges.push_back(gradient_edge(input));
-  set_history(out, std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(fn)));
-  return out;
-}
+// The steps of record(), in node.cpp. make_tape_info notes the output and the saved
+// tensors (an op's own output among them); find_saved_input marks those that are
+// `input`; set_history attaches the node to `out`.
+TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options);
+void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
+void set_history(const Tensor& out, std::shared_ptr<Node> node, TapeInfo info);
 
-// The same with inputs given as a vector (cat, stack).
-template <class F>
-Tensor record_many(std::string_view name, const Tensor& out, const std::vector<Tensor>& inputs, F fn) {
+// Records an op: `out` gets a node whose backward is `backward`, and requires grad
+// from now on. Call it after should_record() said yes; `inputs` are in the order of
+// the backward's returned gradients.
+//
+//   const SavedTensor y(out);
+//   return record("TanhBackward0", out, {x}, [y](const Tensor& grad) -> Gradients {
+//     return {grad * (1 - y.get() * y.get())};
+//   }, {.saved = {y}});
+template <class F, class Inputs = InputList>
+Tensor record(std::string_view name, const Tensor& out, const Inputs& inputs, F backward,
+              const RecordOptions& options = {}) {
   std::vector<Edge> edges;
-  edges.reserve(inputs.size());
+  edges.reserve(std::size(inputs));
   for (const Tensor& input : inputs) edges.push_back(gradient_edge(input));
-  set_history(out, std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(fn)));
+  auto node = std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(backward));
+  TapeInfo info = make_tape_info(out, *node, options);
+  if (options.saved.size() != 0)
+    for (const Tensor& input : inputs) find_saved_input(info, options, input);
+  set_history(out, std::move(node), std::move(info));
   return out;
 }
 

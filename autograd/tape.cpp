@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "accumulate.h"
 #include "meta.h"
 #include "node.h"
 
@@ -24,6 +25,10 @@ using instruments::TapeOrder;
 std::string type_string(const Shape& sizes, Dtype dtype) {
   const std::string name = dtype_name(dtype);
   return fmt::format("{} {}", shape_string(sizes), name.substr(name.find('.') + 1));  // drop "torch."
+}
+
+std::string output_type(const Node& op) {
+  return type_string(op.tape_info().output_sizes, op.tape_info().output_dtype);
 }
 
 std::string leaf_type(const Node& sink) {
@@ -60,16 +65,17 @@ std::string input_label(const Node& owner, size_t i, const Tape& tape) {
 }
 
 // Where a saved tensor came from, and its value when it is small enough to read.
-std::string saved_label(const SavedSlot& slot, const Node& owner, const Tape& tape) {
+std::string saved_label(const SavedInfo& saved, const Node& owner, const Tape& tape) {
+  const SavedSlot& slot = *saved.slot;
   std::string from;
-  if (slot.producer_id == &owner) {
+  if (saved.producer == &owner) {
     from = "its output";
-  } else if (slot.producer_id != nullptr) {
+  } else if (saved.producer != nullptr) {
     // Looked up by identity, never dereferenced: the producer may be gone.
-    const auto it = tape.op_label.find(slot.producer_id);
+    const auto it = tape.op_label.find(saved.producer);
     from = it != tape.op_label.end() ? fmt::format("output of {}", it->second) : std::string(slot.producer);
-  } else if (!slot.leaf_name.empty()) {
-    from = fmt::format("'{}'", slot.leaf_name);
+  } else if (!saved.leaf_name.empty()) {
+    from = fmt::format("'{}'", saved.leaf_name);
   } else {
     from = "constant";
   }
@@ -89,12 +95,12 @@ std::string op_lines(const Node& node, const Tape& tape, const Columns& width) {
   for (size_t i = 0; i < node.next_edges().size(); ++i) inputs.push_back(input_label(node, i, tape));
   const std::string head = fmt::format("  {:<{}} {:<{}}  -> {:<{}}  ", tape.order.label_of(node), width.label,
                                        forward_name(node.name()), width.name,
-                                       type_string(node.output_sizes(), node.output_dtype()), width.type);
+                                       output_type(node), width.type);
   std::string text = fmt::format("{}reads {}", head, fmt::join(inputs, ", "));
   if (node.is_released()) text += "  [released by backward]";
   text += '\n';
   std::vector<std::string> saved;
-  for (const auto& slot : node.saved()) saved.push_back(saved_label(*slot, node, tape));
+  for (const SavedInfo& entry : node.tape_info().saved) saved.push_back(saved_label(entry, node, tape));
   if (!saved.empty()) text += fmt::format("{:{}}saved {}\n", "", head.size(), fmt::join(saved, ", "));
   return text;
 }
@@ -133,7 +139,7 @@ std::string tape_string(const Tensor& t, size_t max_ops) {
   for (const Node* node : shown) {
     width.label = std::max(width.label, tape.order.label_of(*node).size());
     width.name = std::max(width.name, forward_name(node->name()).size());
-    width.type = std::max(width.type, type_string(node->output_sizes(), node->output_dtype()).size());
+    width.type = std::max(width.type, output_type(*node).size());
   }
   for (size_t i = 0; i < head; ++i) out << op_lines(*shown[i], tape, width);
   if (!summarise) return out.str();
@@ -170,15 +176,14 @@ std::string to_dot(const Tensor& t) {
                          quoted(tape.order.label_of(*node)), leaf_type(*node));
     } else {
       out << fmt::format("  {} [shape=box, label=\"{} {}\\n{}\\n{}\"];\n", id(*node), tape.order.label_of(*node),
-                         forward_name(node->name()), node->name(),
-                         type_string(node->output_sizes(), node->output_dtype()));
+                         forward_name(node->name()), node->name(), output_type(*node));
     }
   }
   for (const Node* node : tape.order.nodes) {
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {
       if (!edges[i].node) continue;
-      const bool sparse = node->sends_sparse_gradient(i);
+      const bool sparse = node->tape_info().sends_sparse_gradient(i);
       out << fmt::format("  {} -> {}{};\n", id(*edges[i].node), id(*node),
                          sparse ? " [style=dashed, color=\"#c0392b\", label=\"sparse grad\"]" : "");
     }

@@ -3,8 +3,8 @@
 
 #include <ostream>
 
-#include "../core/kernels.h"
 #include "../core/print.h"
+#include "accumulate.h"
 #include "engine.h"
 #include "meta.h"
 #include "node.h"
@@ -14,7 +14,10 @@ namespace tg {
 namespace autograd {
 
 AutogradMeta& meta_of(const Tensor& t) {
-  core::check_defined_for_autograd(t);
+  // Autograd state can only hang off a defined, dense or sparse tensor.
+  if (!t.defined())
+    throw Error("autograd: the tensor is undefined; expected a defined tensor (this often means .grad() "
+                "was read before any backward reached the tensor)");
   std::shared_ptr<AutogradMeta>& slot = t.impl()->autograd;
   if (!slot) slot = std::make_shared<AutogradMeta>();
   return *slot;

@@ -9,7 +9,7 @@
 #include <map>
 
 #include <tapegrad/tapegrad.h>
-#include <tapegrad/core/rows.h>
+#include <tapegrad/autograd/ops/embedding_backward.h>
 
 namespace {
 
@@ -77,9 +77,9 @@ void BM_SparseBackward(benchmark::State& state) {
   const int64_t rows = state.range(0), width = state.range(1), n = state.range(2);
   const tg::Tensor ids = random_ids(rows, n);
   const tg::Tensor grad = tg::ones({n, width});
-  tg::core::RowGradOptions options;
+  tg::autograd::RowGradOptions options;
   options.num_rows = rows;
-  for (auto _ : state) benchmark::DoNotOptimize(tg::core::sparse_rows_from_lookups(grad, ids, options));
+  for (auto _ : state) benchmark::DoNotOptimize(tg::autograd::sparse_rows_from_lookups(grad, ids, options));
   set_counters(state, n, width);
 }
 

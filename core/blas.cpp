@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "kernels.h"
+#include "layout.h"
 
 namespace tg::core {
 

@@ -1,7 +1,8 @@
 // Concatenation: the kernel behind tg::cat, tg::stack and sparse addition.
 #include <fmt/format.h>
 
-#include "kernels.h"
+#include "concat.h"
+#include "layout.h"
 
 namespace tg::core {
 

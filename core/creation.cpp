@@ -5,7 +5,7 @@
 #include <functional>
 #include <type_traits>
 
-#include "kernels.h"
+#include "layout.h"
 
 namespace tg {
 

@@ -57,4 +57,10 @@ template <class F> decltype(auto) dispatch_floating(Dtype dtype, F&& fn) {
   return fn.template operator()<float>();
 }
 
+// The same, for the two index types (int32 or int64, checked before).
+template <class F> decltype(auto) dispatch_index(Dtype dtype, F&& fn) {
+  if (dtype == Dtype::Int32) return fn.template operator()<int32_t>();
+  return fn.template operator()<int64_t>();
+}
+
 }  // namespace tg

@@ -1,9 +1,10 @@
 // Elementwise kernels: broadcasting, PyTorch's type promotion, one strided loop.
+#include "elementwise.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "kernels.h"
 #include "loops.h"
 
 namespace tg::core {
@@ -22,68 +23,9 @@ std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> l
 
 void update(std::optional<Dtype>& slot, Dtype d) { slot = slot ? promote_types(*slot, d) : d; }
 
-// Runs fn(x, y) over a and b broadcast to out's shape; all three of type T / R.
-template <class T, class R, class F> void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F fn) {
-  R* po = static_cast<R*>(out.raw_data());
-  const int64_t n = out.numel();
-  if (a.is_contiguous() && b.is_contiguous()) {
-    const T* pa = static_cast<const T*>(a.raw_data());
-    const T* pb = static_cast<const T*>(b.raw_data());
-    if (a.numel() == n && b.numel() == n) {
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], pb[i]);
-      return;
-    }
-    if (a.numel() == n && b.numel() == 1) {
-      const T y = pb[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], y);
-      return;
-    }
-    if (a.numel() == 1 && b.numel() == n) {
-      const T x = pa[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(x, pb[i]);
-      return;
-    }
-  }
-  StridedLoop<3> loop;
-  loop.shape = out.sizes();
-  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data()),
-               static_cast<char*>(b.raw_data())};
-  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes()),
-                       broadcast_byte_strides(b, out.sizes())};
-  loop.run([&](std::array<char*, 3> p, std::array<int64_t, 3> s, int64_t count) {
-    for (int64_t i = 0; i < count; ++i)
-      *reinterpret_cast<R*>(p[0] + i * s[0]) =
-          fn(*reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
-  });
-}
-
-template <class T, class R, class F> void unary_loop(const Tensor& out, const Tensor& a, F fn) {
-  R* po = static_cast<R*>(out.raw_data());
-  if (a.is_contiguous()) {
-    const T* pa = static_cast<const T*>(a.raw_data());
-    for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = fn(pa[i]);
-    return;
-  }
-  StridedLoop<2> loop;
-  loop.shape = out.sizes();
-  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data())};
-  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes())};
-  loop.run([&](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
-    for (int64_t i = 0; i < count; ++i)
-      *reinterpret_cast<R*>(p[0] + i * s[0]) = fn(*reinterpret_cast<const T*>(p[1] + i * s[1]));
-  });
-}
-
 template <class T> T log_sigmoid(T x) {
   // log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): no overflow for large |x|.
   return std::min(x, T(0)) - std::log1p(std::exp(-std::abs(x)));
-}
-
-template <class T> T sigmoid(T x) {
-  // Two branches so exp never overflows.
-  if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-  const T e = std::exp(x);
-  return e / (T(1) + e);
 }
 
 bool keeps_integer(UnaryOp op) {
@@ -144,7 +86,7 @@ Tensor unary(UnaryOp op, const Tensor& a) {
           case UnaryOp::Exp: return unary_loop<T, T>(out, in, [](T x) { return std::exp(x); });
           case UnaryOp::Log: return unary_loop<T, T>(out, in, [](T x) { return std::log(x); });
           case UnaryOp::Sqrt: return unary_loop<T, T>(out, in, [](T x) { return std::sqrt(x); });
-          case UnaryOp::Sigmoid: return unary_loop<T, T>(out, in, [](T x) { return sigmoid(x); });
+          case UnaryOp::Sigmoid: return unary_loop<T, T>(out, in, [](T x) { return stable_sigmoid(x); });
           case UnaryOp::Tanh: return unary_loop<T, T>(out, in, [](T x) { return std::tanh(x); });
           case UnaryOp::LogSigmoid: return unary_loop<T, T>(out, in, [](T x) { return log_sigmoid(x); });
           case UnaryOp::Reciprocal: return unary_loop<T, T>(out, in, [](T x) { return T(1) / x; });
@@ -153,28 +95,6 @@ Tensor unary(UnaryOp op, const Tensor& a) {
           default: break;
         }
       }
-    }
-  });
-  return out;
-}
-
-Tensor unary_backward(UnaryBackwardOp op, const Tensor& grad, const Tensor& saved) {
-  const Dtype dtype = saved.dtype();
-  const Tensor g = cast(grad, dtype);
-  Tensor out = make_tensor(saved.sizes(), dtype);
-  dispatch_floating(dtype, [&]<class T>() {
-    switch (op) {
-      case UnaryBackwardOp::Exp: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * y; });
-      case UnaryBackwardOp::Log: return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return dy / x; });
-      case UnaryBackwardOp::Sqrt: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy / (2 * y); });
-      case UnaryBackwardOp::Abs:
-        return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return x > 0 ? dy : x < 0 ? -dy : T(0); });
-      case UnaryBackwardOp::Sigmoid:
-        return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * y * (1 - y); });
-      case UnaryBackwardOp::Tanh: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return dy * (1 - y * y); });
-      case UnaryBackwardOp::Relu: return binary_loop<T, T>(out, g, saved, [](T dy, T y) { return y > 0 ? dy : T(0); });
-      case UnaryBackwardOp::LogSigmoid:
-        return binary_loop<T, T>(out, g, saved, [](T dy, T x) { return dy * sigmoid(-x); });
     }
   });
   return out;

@@ -5,7 +5,8 @@
 // block o is the run of `inner` elements at (o * size + j) * inner.
 #include <cstring>
 
-#include "kernels.h"
+#include "index.h"
+#include "layout.h"
 
 namespace tg::core {
 

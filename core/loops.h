@@ -1,5 +1,7 @@
 #pragma once
-// The strided loop every elementwise kernel runs on.
+// The strided loop every elementwise kernel runs on, and the one- and two-operand
+// loops over it that core/elementwise.cpp and the fused derivatives of
+// autograd/ops/unary.cpp are written with.
 //
 // Operands share one iteration shape; each has its own strides in bytes (0 along a
 // broadcast dim). Dims are walked outer to inner, and the innermost dim is handed to
@@ -8,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tensor.h"
+#include "layout.h"
 
 namespace tg::core {
 
@@ -70,7 +72,57 @@ template <size_t N> struct StridedLoop {
   }
 };
 
-// Strides of `t` in bytes when iterated over `shape` (t broadcast to it, right-aligned).
-std::vector<int64_t> broadcast_byte_strides(const Tensor& t, const Shape& shape);
+// Runs fn(x, y) over a and b broadcast to out's shape; all three of type T / R.
+template <class T, class R, class F> void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, F fn) {
+  R* po = static_cast<R*>(out.raw_data());
+  const int64_t n = out.numel();
+  if (a.is_contiguous() && b.is_contiguous()) {
+    const T* pa = static_cast<const T*>(a.raw_data());
+    const T* pb = static_cast<const T*>(b.raw_data());
+    if (a.numel() == n && b.numel() == n) {
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], pb[i]);
+      return;
+    }
+    if (a.numel() == n && b.numel() == 1) {
+      const T y = pb[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], y);
+      return;
+    }
+    if (a.numel() == 1 && b.numel() == n) {
+      const T x = pa[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = fn(x, pb[i]);
+      return;
+    }
+  }
+  StridedLoop<3> loop;
+  loop.shape = out.sizes();
+  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data()),
+               static_cast<char*>(b.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes()),
+                       broadcast_byte_strides(b, out.sizes())};
+  loop.run([&](std::array<char*, 3> p, std::array<int64_t, 3> s, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
+      *reinterpret_cast<R*>(p[0] + i * s[0]) =
+          fn(*reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+  });
+}
+
+// Runs fn(x) over a, which has out's shape; out of type R, a of type T.
+template <class T, class R, class F> void unary_loop(const Tensor& out, const Tensor& a, F fn) {
+  R* po = static_cast<R*>(out.raw_data());
+  if (a.is_contiguous()) {
+    const T* pa = static_cast<const T*>(a.raw_data());
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = fn(pa[i]);
+    return;
+  }
+  StridedLoop<2> loop;
+  loop.shape = out.sizes();
+  loop.base = {static_cast<char*>(out.raw_data()), static_cast<char*>(a.raw_data())};
+  loop.byte_strides = {broadcast_byte_strides(out, out.sizes()), broadcast_byte_strides(a, out.sizes())};
+  loop.run([&](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
+      *reinterpret_cast<R*>(p[0] + i * s[0]) = fn(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+  });
+}
 
 }  // namespace tg::core

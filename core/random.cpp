@@ -11,7 +11,7 @@
 #include <numeric>
 #include <random>
 
-#include "kernels.h"
+#include "layout.h"
 
 namespace tg {
 

@@ -7,8 +7,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "kernels.h"
+#include "layout.h"
 #include "loops.h"
+#include "reduce.h"
 
 namespace tg::core {
 

@@ -7,7 +7,9 @@
 
 #include <cmath>
 
-#include "kernels.h"
+#include "layout.h"
+#include "reduce.h"
+#include "reduce_minmax.h"
 
 namespace tg::core {
 

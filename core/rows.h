@@ -1,6 +1,7 @@
 #pragma once
-// Row kernels: the lookup table's forward, its dense and sparse backward, and the
-// max_norm renormalisation. No autograd here; autograd/ops/embedding.cpp wraps them.
+// Row kernels: the lookup table's forward and the max_norm renormalisation. No
+// autograd here; autograd/ops/embedding.cpp wraps them, and the lookup's derivatives
+// are in autograd/ops/embedding_backward.h.
 //
 // Shape letters: V rows of the table, D its width, N lookups (indices.numel()).
 //
@@ -8,18 +9,10 @@
 //   tg::core::check_lookup_indices("embedding", ids, V);      // throws, naming the bad position
 //   tg::Tensor rows = tg::core::gather_rows(table, ids);      // ids.shape + (D)
 #include <cstdint>
-#include <optional>
 
 #include "tensor.h"
 
 namespace tg::core {
-
-// What the backward kernels need to know about one lookup call.
-struct RowGradOptions {
-  int64_t num_rows = 0;                  // V
-  std::optional<int64_t> padding_idx;    // normalised to [0, V); its row receives nothing
-  bool scale_grad_by_freq = false;       // divide each contribution by its index's count in this call
-};
 
 // indices must be int64 or int32 (tg::TypeError naming the dtype otherwise).
 void check_index_dtype(const char* where, const Tensor& indices);
@@ -31,13 +24,6 @@ void check_lookup_indices(const char* where, const Tensor& indices, int64_t num_
 
 // table (V, D), indices of any shape S (validated) -> a fresh contiguous (S..., D).
 Tensor gather_rows(const Tensor& table, const Tensor& indices);
-
-// grad_rows (S..., D), indices S -> dense (V, D): grad row i added to row indices[i].
-Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options);
-
-// The same gradient as an uncoalesced sparse COO tensor of size (V, D): one entry
-// per lookup that is not padding, in input order (see Note [uncoalesced sparse gradients]).
-Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options);
 
 // Scales, in place, every distinct referenced row whose p-norm exceeds max_norm by
 // max_norm / (norm + 1e-7). Does not validate and does not bump the version: the

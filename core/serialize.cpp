@@ -17,7 +17,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "kernels.h"
+#include "layout.h"
 
 static_assert(std::endian::native == std::endian::little,
               "tapegrad files are little-endian; a big-endian port must byte-swap in serialize.cpp");

@@ -14,7 +14,9 @@
 #include <cstring>
 #include <numeric>
 
-#include "kernels.h"
+#include "concat.h"
+#include "elementwise.h"
+#include "layout.h"
 #include "prefetch.h"
 
 namespace tg {

@@ -11,11 +11,13 @@
 
 namespace tg::nn {
 
-// How a loss reduces its per-element values: libtorch's kNone, kMean, kSum.
-enum class Reduction { None, Mean, Sum };
+// How a loss reduces its per-element values: libtorch's kNone, kMean, kSum, and
+// kBatchMean (kl_div only: the sum divided by the batch size).
+enum class Reduction { None, Mean, Sum, BatchMean };
 inline constexpr Reduction kNone = Reduction::None;
 inline constexpr Reduction kMean = Reduction::Mean;
 inline constexpr Reduction kSum = Reduction::Sum;
+inline constexpr Reduction kBatchMean = Reduction::BatchMean;
 
 // Validates padding_idx against num_embeddings and returns it in [0, V), counting a
 // negative value from the end. tg::ValueError unless -V <= padding_idx < V.
@@ -47,11 +49,13 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                         const Tensor& pos_weight = {});
 // log_probs (N, C), target int64/int32 (N) class indices -> the negative log likelihood.
 // Targets equal to ignore_index contribute nothing; Mean divides by the others' count.
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = kMean,
-                int64_t ignore_index = -100);
+// (The option-class forms in loss.h take the same arguments.)
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, int64_t ignore_index = -100);
 // logits (N, C) or (C) with class indices: nll_loss(log_softmax(logits, 1), target).
-Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction = kMean,
-                     int64_t ignore_index = -100);
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction, int64_t ignore_index = -100);
 
 }  // namespace functional
 }  // namespace tg::nn
+
+#include "functional_layers.h"
+#include "loss.h"

@@ -1,9 +1,11 @@
 #pragma once
 // tg::nn::Linear: y = x W^T + b, with W (out_features, in_features) and PyTorch's
-// default init (kaiming-uniform weight, bound 1/sqrt(in_features) for the bias).
+// default init (kaiming-uniform weight, bound 1/sqrt(in_features) for the bias); and
+// the shape layers libtorch keeps beside it, Identity and Flatten.
 //
 //   tg::nn::Linear fc(tg::nn::LinearOptions(3, 2).bias(false));
 //   tg::Tensor y = fc(x);   // x (*, 3) -> y (*, 2)
+//   tg::nn::Flatten flat;   // (N, C, H, W) -> (N, C * H * W)
 #include <cstdint>
 #include <string>
 
@@ -48,6 +50,40 @@ class Linear : public Module {
 
  private:
   LinearOptions options_;
+};
+
+// Returns its input, as a placeholder in a Sequential.
+class Identity : public Module {
+ public:
+  Tensor forward(const Tensor& input) { return input; }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  std::string name() const override { return "Identity"; }
+};
+
+class FlattenOptions {
+ public:
+  FlattenOptions& start_dim(int64_t v) { start_dim_ = v; return *this; }
+  FlattenOptions& end_dim(int64_t v) { end_dim_ = v; return *this; }
+  int64_t start_dim() const { return start_dim_; }
+  int64_t end_dim() const { return end_dim_; }
+
+ private:
+  int64_t start_dim_ = 1;  // keeps the batch dim
+  int64_t end_dim_ = -1;
+};
+
+// Merges dims start_dim..end_dim (negative: from the end) into one, as torch.flatten.
+class Flatten : public Module {
+ public:
+  explicit Flatten(FlattenOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input);
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  const FlattenOptions& options() const { return options_; }
+  std::string extra_repr() const override;
+  std::string name() const override { return "Flatten"; }
+
+ private:
+  FlattenOptions options_;
 };
 
 }  // namespace tg::nn

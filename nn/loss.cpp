@@ -4,11 +4,14 @@
 // N samples, C classes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "../autograd/node.h"
-#include "../core/kernels.h"
+#include "../core/elementwise.h"
+#include "../core/layout.h"
+#include "../core/reduce.h"
 #include "functional.h"
 
 namespace tg::nn::functional {
@@ -17,10 +20,16 @@ using autograd::Gradients;
 
 namespace {
 
+void check_not_batchmean(const char* where, Reduction reduction) {
+  if (reduction == Reduction::BatchMean)
+    throw ValueError(fmt::format("{}: reduction = batchmean is only for kl_div; expected none, mean or sum", where));
+}
+
 Tensor reduce(const Tensor& losses, Reduction reduction) {
   switch (reduction) {
     case Reduction::None: return losses;
     case Reduction::Sum: return losses.sum();
+    case Reduction::BatchMean: check_not_batchmean("loss", reduction); break;
     case Reduction::Mean: break;
   }
   // Mean = sum / count, as PyTorch's mean (an empty input gives nan, 0 / 0).
@@ -41,6 +50,7 @@ Tensor logsigmoid(const Tensor& input) { return input.logsigmoid(); }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   check_same_shape("mse_loss", input, target);
+  check_not_batchmean("mse_loss", reduction);
   const Tensor diff = input - target;
   return reduce(diff * diff, reduction);
 }
@@ -48,6 +58,7 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction,
                                         const Tensor& pos_weight) {
   check_same_shape("binary_cross_entropy_with_logits", logits, target);
+  check_not_batchmean("binary_cross_entropy_with_logits", reduction);
   // -log sigmoid(x) = log1p(exp(-|x|)) + max(-x, 0) inside logsigmoid: never log(0).
   const Tensor neg_log_sigmoid = -logits.logsigmoid();
   Tensor losses = pos_weight.defined()
@@ -59,6 +70,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, int64_t ignore_index) {
   core::check_dense("nll_loss", log_probs);
   core::check_dense("nll_loss", target);
+  check_not_batchmean("nll_loss", reduction);
   if (target.dtype() != kInt64 && target.dtype() != kInt32)
     throw TypeError(fmt::format("nll_loss: target has dtype {}; expected class indices of dtype torch.int64 or "
                                 "torch.int32", dtype_name(target.dtype())));
@@ -90,6 +102,7 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   Tensor out;
   switch (reduction) {
     case Reduction::None: out = losses; break;
+    case Reduction::BatchMean:  // refused above
     case Reduction::Sum: out = core::sum_dims(losses, batched ? std::vector<int64_t>{0} : std::vector<int64_t>{}, false); break;
     case Reduction::Mean:
       // Divided by the number of targets that count; all ignored gives 0 / 0 = nan.
@@ -118,6 +131,109 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
                             });
                             return {grad_input};
                           });
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const NLLLossFuncOptions& options) {
+  return nll_loss(log_probs, target, options.reduction(), options.ignore_index());
+}
+
+namespace {
+
+// The unweighted pointwise binary cross entropy as one op, for PyTorch's behaviour at
+// x = 0 and 1: the logs are clamped to >= -100 (a finite loss), and the input gradient
+// (x - y) / max(x (1 - x), 1e-12) stays finite where a composite of clamp and log
+// would give 0 * inf = nan.
+Tensor binary_cross_entropy_pointwise(const Tensor& input, const Tensor& target) {
+  const Tensor x = core::contiguous(input), y = core::contiguous(core::cast(target, input.dtype()));
+  Tensor losses = core::make_tensor(input.sizes(), input.dtype());
+  dispatch_floating(input.dtype(), [&]<class T>() {
+    const T* xp = static_cast<const T*>(x.raw_data());
+    const T* yp = static_cast<const T*>(y.raw_data());
+    T* out = static_cast<T*>(losses.raw_data());
+    for (int64_t i = 0; i < input.numel(); ++i) {
+      if (!(xp[i] >= T(0) && xp[i] <= T(1)))
+        throw ValueError(fmt::format("binary_cross_entropy: input element {} = {} is not a probability; expected "
+                                     "every element in [0, 1] (use binary_cross_entropy_with_logits for logits)",
+                                     i, static_cast<double>(xp[i])));
+      const T log_x = std::max(std::log(xp[i]), T(-100)), log_1mx = std::max(std::log1p(-xp[i]), T(-100));
+      out[i] = (yp[i] - T(1)) * log_1mx - yp[i] * log_x;
+    }
+  });
+  if (!autograd::should_record({input, target})) return losses;
+  const autograd::SavedTensor saved_x(x), saved_y(y);
+  return autograd::record("BinaryCrossEntropyBackward0", losses, {input, target},
+                          [saved_x, saved_y](const Tensor& grad) -> Gradients {
+                            const Tensor& xs = saved_x.get();
+                            const Tensor g = core::contiguous(core::cast(grad, xs.dtype()));
+                            const Tensor& ys = saved_y.get();
+                            Tensor grad_x = core::make_tensor(xs.sizes(), xs.dtype());
+                            Tensor grad_y = core::make_tensor(xs.sizes(), xs.dtype());
+                            dispatch_floating(xs.dtype(), [&]<class T>() {
+                              const T* xp = static_cast<const T*>(xs.raw_data());
+                              const T* yp = static_cast<const T*>(ys.raw_data());
+                              const T* gp = static_cast<const T*>(g.raw_data());
+                              T* gx = static_cast<T*>(grad_x.raw_data());
+                              T* gy = static_cast<T*>(grad_y.raw_data());
+                              for (int64_t i = 0; i < xs.numel(); ++i) {
+                                gx[i] = gp[i] * (xp[i] - yp[i]) / std::max((T(1) - xp[i]) * xp[i], T(1e-12));
+                                gy[i] = gp[i] * (std::log1p(-xp[i]) - std::log(xp[i]));  // -logit(x), unclamped
+                              }
+                            });
+                            return {grad_x, grad_y};
+                          });
+}
+
+}  // namespace
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BinaryCrossEntropyFuncOptions& options) {
+  check_same_shape("binary_cross_entropy", input, target);
+  check_not_batchmean("binary_cross_entropy", options.reduction());
+  core::check_dense("binary_cross_entropy", input);
+  core::check_dense("binary_cross_entropy", target);
+  if (!input.is_floating_point() || !target.is_floating_point())
+    throw TypeError(fmt::format("binary_cross_entropy: input has dtype {} and target {}; expected floating dtypes",
+                                dtype_name(input.dtype()), dtype_name(target.dtype())));
+  Tensor losses = binary_cross_entropy_pointwise(input, target);
+  if (options.weight().defined()) losses = losses * options.weight();
+  return reduce(losses, options.reduction());
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options) {
+  check_same_shape("l1_loss", input, target);
+  check_not_batchmean("l1_loss", options.reduction());
+  return reduce((input - target).abs(), options.reduction());
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options) {
+  check_same_shape("smooth_l1_loss", input, target);
+  check_not_batchmean("smooth_l1_loss", options.reduction());
+  const double beta = options.beta();
+  if (!(beta >= 0.0))
+    throw ValueError(fmt::format("smooth_l1_loss: beta = {}; expected beta >= 0", beta));
+  const Tensor diff = input - target;
+  const Tensor abs_diff = diff.abs();
+  // beta = 0 is the l1 loss; the quadratic branch would divide by zero (and its zero
+  // gradient through where would still carry 0 / 0 = nan).
+  if (beta == 0.0) return reduce(abs_diff, options.reduction());
+  return reduce(tg::where(abs_diff < beta, diff * diff * (0.5 / beta), abs_diff - 0.5 * beta), options.reduction());
+}
+
+Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options) {
+  check_same_shape("kl_div", input, target);
+  Tensor pointwise;
+  if (options.log_target()) {
+    pointwise = target.exp() * (target - input);
+  } else {
+    // target log target with 0 log 0 = 0 (PyTorch's xlogy): log reads 1 where the target
+    // is 0, so neither the value nor the target's gradient meets log(0). (PyTorch's
+    // target gradient there is nan, from xlogy's backward 0 / 0; here it is -input.)
+    const Tensor safe = tg::where(target == 0.0, ones_like(target), target);
+    pointwise = target * safe.log() - target * input;
+  }
+  if (options.reduction() != Reduction::BatchMean) return reduce(pointwise, options.reduction());
+  // The sum over the batch's first dim count; a 0-d input has no batch, so just the sum.
+  const Tensor total = pointwise.sum();
+  return input.dim() == 0 ? total : total / static_cast<double>(input.size(0));
 }
 
 }  // namespace tg::nn::functional

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../core/kernels.h"
+#include "../core/elementwise.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 
 namespace tg::nn::utils {

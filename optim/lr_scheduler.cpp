@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 
 namespace tg::optim {
 

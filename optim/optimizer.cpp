@@ -7,8 +7,9 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "../autograd/accumulate.h"
 #include "../autograd/grad_mode.h"
-#include "../core/kernels.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 
 namespace tg::optim {
@@ -230,26 +231,8 @@ void Optimizer::step_with(const std::vector<Tensor>& grads) {
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
-  NoGradGuard no_grad;
-  for (ParamGroup& group : groups_)
-    for (Tensor p : group.params()) {
-      Tensor& grad = p.mutable_grad();
-      if (!grad.defined()) continue;
-      if (set_to_none) {
-        grad = Tensor();
-      } else if (grad.is_sparse()) {
-        // In place, so whoever holds this gradient sees it emptied.
-        const Tensor empty = core::sparse_empty(grad.sizes(), grad.dtype());
-        *grad.impl()->sparse = *empty.impl()->sparse;
-        grad.bump_version();
-      } else {
-        // Zeroed in place, the same object, as PyTorch does; a gradient carrying
-        // history (higher-order backward) is detached first.
-        if (!grad.is_leaf()) grad = grad.detach();
-        core::fill(grad, 0.0);
-        grad.bump_version();
-      }
-    }
+  for (const ParamGroup& group : groups_)
+    for (const Tensor& p : group.params()) autograd::zero_grad(p, set_to_none);
 }
 
 OptimizerStateDict Optimizer::state_dict() const {

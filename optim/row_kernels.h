@@ -9,7 +9,7 @@
 // dtype (float32 or float64); callers stage non-contiguous parameters (with_contiguous).
 #include <cstdint>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 
 namespace tg::optim::kernels {
 

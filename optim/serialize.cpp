@@ -9,7 +9,7 @@
 
 #include <charconv>
 
-#include "../core/kernels.h"
+#include "../core/layout.h"
 
 namespace tg {
 

@@ -3,9 +3,9 @@
 // Save the parameters and the optimizer; to resume, rebuild both the same way, load
 // the parameters, then the optimizer: training continues exactly where it stopped.
 //
-//   tg::save("ckpt.params", model_params);  tg::save("ckpt.optim", adam);
-//   ...                                      // a fresh process:
-//   tg::load("ckpt.params", model_params);  tg::load("ckpt.optim", adam);
+//   tg::save(model, "ckpt.model");  tg::save(adam, "ckpt.optim");
+//   ...                              // a fresh process:
+//   tg::load(model, "ckpt.model");  tg::load(adam, "ckpt.optim");
 #include "optimizer.h"
 
 namespace tg {
@@ -19,5 +19,9 @@ OptimizerStateDict from_named(const std::string& optimizer, const NamedTensors& 
 void save(const std::string& path, const optim::Optimizer& optimizer);
 // Refuses state saved by another kind of optimizer or for other groups (tg::Error).
 void load(const std::string& path, optim::Optimizer& optimizer);
+
+// libtorch's argument order: tg::save(adam, "ckpt.optim"); tg::load(adam, "ckpt.optim").
+inline void save(const optim::Optimizer& optimizer, const std::string& path) { save(path, optimizer); }
+inline void load(optim::Optimizer& optimizer, const std::string& path) { load(path, optimizer); }
 
 }  // namespace tg

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "../core/elementwise.h"
+#include "../core/layout.h"
 #include "../core/sparse.h"
 #include "row_kernels.h"
 

@@ -2,7 +2,8 @@
 // gradient is summed back to its input's shape (core::sum_to).
 #include <cmath>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/reduce.h"
 #include "../node.h"
 
 namespace tg {
@@ -56,36 +57,37 @@ Tensor Tensor::mul(const Tensor& other) const {
   Tensor out = core::binary(core::BinaryOp::Mul, *this, other);
   if (!should_record({*this, other})) return out;
   SumToInput to_a(*this, out), to_b(other, out);
+  const SavedTensor a(to_b.needed() ? *this : Tensor()), b(to_a.needed() ? other : Tensor());
   return record("MulBackward0", out, {*this, other},
-                [a = SavedTensor(to_b.needed() ? *this : Tensor()), b = SavedTensor(to_a.needed() ? other : Tensor()),
-                 to_a, to_b](const Tensor& grad) -> Gradients {
+                [a, b, to_a, to_b](const Tensor& grad) -> Gradients {
                   // d(ab)/da = b, d(ab)/db = a
                   return {to_a.needed() ? to_a(grad * b.get()) : Tensor(),
                           to_b.needed() ? to_b(grad * a.get()) : Tensor()};
-                });
+                }, {.saved = {a, b}});
 }
 
 Tensor Tensor::div(const Tensor& other) const {
   Tensor out = core::binary(core::BinaryOp::Div, *this, other);
   if (!should_record({*this, other})) return out;
   SumToInput to_a(*this, out), to_b(other, out);
+  const SavedTensor a(to_b.needed() ? *this : Tensor()), b(other);
   return record("DivBackward0", out, {*this, other},
-                [a = SavedTensor(to_b.needed() ? *this : Tensor()), b = SavedTensor(other), to_a,
-                 to_b](const Tensor& grad) -> Gradients {
+                [a, b, to_a, to_b](const Tensor& grad) -> Gradients {
                   // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
                   const Tensor& bv = b.get();
                   return {to_a.needed() ? to_a(grad / bv) : Tensor(),
                           to_b.needed() ? to_b(-grad * a.get() / (bv * bv)) : Tensor()};
-                });
+                }, {.saved = {a, b}});
 }
 
 Tensor Tensor::pow(const Tensor& exponent) const {
   Tensor out = core::binary(core::BinaryOp::Pow, *this, exponent);
   if (!should_record({*this, exponent})) return out;
   const bool need_a = requires_grad(), need_b = exponent.requires_grad();
+  const SavedTensor a(*this), b(exponent), result(out);
   return record("PowBackward1", out, {*this, exponent},
-                [a = SavedTensor(*this), b = SavedTensor(exponent), result = SavedTensor(out), need_a,
-                 need_b, a_shape = sizes(), b_shape = exponent.sizes()](const Tensor& grad) -> Gradients {
+                [a, b, result, need_a, need_b, a_shape = sizes(),
+                 b_shape = exponent.sizes()](const Tensor& grad) -> Gradients {
                   // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 where a == 0
                   // (PyTorch's convention, so that 0^b with b > 0 has a finite gradient).
                   Tensor grad_a, grad_b;
@@ -96,45 +98,48 @@ Tensor Tensor::pow(const Tensor& exponent) const {
                     grad_b = core::sum_to(grad * log_term, b_shape);
                   }
                   return {grad_a, grad_b};
-                });
+                }, {.saved = {a, b, result}});
 }
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
   Tensor out = core::binary(core::BinaryOp::Maximum, a, b);
   if (!should_record({a, b})) return out;
+  const SavedTensor sa(a), sb(b);
   return record("MaximumBackward0", out, {a, b},
-                [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& grad) -> Gradients {
+                [sa, sb](const Tensor& grad) -> Gradients {
                   // Ties split the gradient evenly, as PyTorch does.
                   const Tensor x = sa.get(), y = sb.get();
                   const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
                   const Tensor to_a = where(x >= y, grad * share, zeros_like(grad));
                   const Tensor to_b = where(y >= x, grad * share, zeros_like(grad));
                   return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
-                });
+                }, {.saved = {sa, sb}});
 }
 
 Tensor minimum(const Tensor& a, const Tensor& b) {
   Tensor out = core::binary(core::BinaryOp::Minimum, a, b);
   if (!should_record({a, b})) return out;
+  const SavedTensor sa(a), sb(b);
   return record("MinimumBackward0", out, {a, b},
-                [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& grad) -> Gradients {
+                [sa, sb](const Tensor& grad) -> Gradients {
                   const Tensor x = sa.get(), y = sb.get();
                   const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
                   const Tensor to_a = where(x <= y, grad * share, zeros_like(grad));
                   const Tensor to_b = where(y <= x, grad * share, zeros_like(grad));
                   return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
-                });
+                }, {.saved = {sa, sb}});
 }
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   Tensor out = core::where(condition, a, b);
   if (!should_record({a, b})) return out;
+  const SavedTensor cond(condition);
   return record("WhereBackward0", out, {a, b},
-                [cond = SavedTensor(condition), a_shape = a.sizes(), b_shape = b.sizes()](const Tensor& grad) -> Gradients {
+                [cond, a_shape = a.sizes(), b_shape = b.sizes()](const Tensor& grad) -> Gradients {
                   const Tensor zero = zeros({}, grad.dtype());
                   return {core::sum_to(core::where(cond.get(), grad, zero), a_shape),
                           core::sum_to(core::where(cond.get(), zero, grad), b_shape)};
-                });
+                }, {.saved = {cond}});
 }
 
 // Comparisons have no gradient: their result is bool.

@@ -9,11 +9,11 @@
 // a large table is never kept alive by a graph.
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../../core/rows.h"
 #include "../grad_mode.h"
-#include "../meta.h"
 #include "../node.h"
+#include "embedding_backward.h"
 
 namespace tg {
 
@@ -41,7 +41,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   Tensor out = core::gather_rows(weight, indices);
   if (!should_record({weight})) return out;
 
-  core::RowGradOptions options;
+  autograd::RowGradOptions options;
   options.num_rows = num_rows;
   if (padding_idx >= 0) options.padding_idx = padding_idx;
   options.scale_grad_by_freq = scale_grad_by_freq;
@@ -50,16 +50,16 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   // the dense gradient, with the same values.
   const bool emit_sparse = sparse && weight.is_leaf();
   // Saved with its version: changing the indices in place before backward is an error.
-  record("EmbeddingBackward0", out, {weight},
-                [ids = SavedTensor(core::contiguous(indices)), options, emit_sparse](const Tensor& grad) -> Gradients {
-                  const Tensor& lookups = ids.get();
-                  if (emit_sparse)  // see Note [uncoalesced sparse gradients] in core/sparse.cpp
-                    return {core::sparse_rows_from_lookups(grad, lookups, options)};
-                  return {core::scatter_add_rows(grad, lookups, options)};
-                });
-  // So the tape's drawing (autograd/tape.h to_dot) can mark the edge that carries rows.
-  if (emit_sparse) autograd::meta_of(out).grad_fn->mark_sparse_gradient(0);
-  return out;
+  const SavedTensor ids(core::contiguous(indices));
+  return record(
+      "EmbeddingBackward0", out, {weight},
+      [ids, options, emit_sparse](const Tensor& grad) -> Gradients {
+        const Tensor& lookups = ids.get();
+        if (emit_sparse)  // see Note [uncoalesced sparse gradients] in core/sparse.cpp
+          return {autograd::sparse_rows_from_lookups(grad, lookups, options)};
+        return {autograd::scatter_add_rows(grad, lookups, options)};
+      },
+      {.saved = {ids}, .sparse_gradient = {emit_sparse}});
 }
 
 const Tensor& embedding_renorm_(const Tensor& weight, const Tensor& indices, double max_norm, double norm_type) {

@@ -5,7 +5,9 @@
 // Shapes: N indices; a 0-d input or source is treated as a 1-element vector.
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/concat.h"
+#include "../../core/index.h"
+#include "../../core/layout.h"
 #include "../meta.h"
 #include "../node.h"
 #include "inplace.h"
@@ -14,7 +16,6 @@ namespace tg {
 
 using autograd::Gradients;
 using autograd::record;
-using autograd::record_many;
 using autograd::SavedTensor;
 using autograd::should_record;
 
@@ -57,14 +58,14 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
   Tensor out = core::index_select(self, dim, flat_index);
   if (a.dim() == 0) out = core::with_shape(out, {});
   if (!should_record({a})) return out;
+  const SavedTensor saved_index(flat_index);
   return record("IndexSelectBackward0", out, {a},
-                [self_shape = self.sizes(), in_shape = a.sizes(), dim,
-                 saved_index = SavedTensor(flat_index)](const Tensor& grad) -> Gradients {
+                [self_shape = self.sizes(), in_shape = a.sizes(), dim, saved_index](const Tensor& grad) -> Gradients {
                   // Rows picked twice receive both gradients: a scatter-add into zeros.
                   Tensor grad_input = zeros(self_shape, grad.dtype());
                   core::index_add_into(grad_input, dim, saved_index.get(), grad, 1.0);
                   return {core::with_shape(grad_input, in_shape)};
-                });
+                }, {.saved = {saved_index}});
 }
 
 Tensor Tensor::index_select(int64_t dim, const Tensor& index) const { return tg::index_select(*this, dim, index); }
@@ -99,9 +100,9 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
   Tensor result = core::clone(old);
   core::index_add_into(as_vector_if_scalar(result), dim, flat_index, source_vec, alpha);
   const bool need_source = source.requires_grad();
+  const SavedTensor saved_index(flat_index);
   record("IndexAddBackward0", result, {old, source},
-         [dim, alpha, need_source, source_shape = source.sizes(),
-          saved_index = SavedTensor(flat_index)](const Tensor& grad) -> Gradients {
+         [dim, alpha, need_source, source_shape = source.sizes(), saved_index](const Tensor& grad) -> Gradients {
            // d/d self = identity; d/d source[i] = alpha * grad[index[i]] (a gather)
            Tensor grad_source;
            if (need_source) {
@@ -110,7 +111,7 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
              if (alpha != 1.0) grad_source = grad_source * alpha;
            }
            return {grad, grad_source};
-         });
+         }, {.saved = {saved_index}});
   return autograd::adopt("index_add_", *this, result);
 }
 
@@ -125,7 +126,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     lengths.push_back(t.size(dim));
     needs.push_back(t.requires_grad());
   }
-  return record_many("CatBackward0", out, tensors, [dim, lengths, needs](const Tensor& grad) -> Gradients {
+  return record("CatBackward0", out, tensors, [dim, lengths, needs](const Tensor& grad) -> Gradients {
     Gradients grads;
     int64_t start = 0;
     for (size_t i = 0; i < lengths.size(); ++i) {
@@ -158,7 +159,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   if (!autograd::should_record(tensors)) return out;
   std::vector<bool> needs;
   for (const Tensor& t : tensors) needs.push_back(t.requires_grad());
-  return record_many("StackBackward0", out, tensors, [dim, needs](const Tensor& grad) -> Gradients {
+  return record("StackBackward0", out, tensors, [dim, needs](const Tensor& grad) -> Gradients {
     Gradients grads;
     for (size_t i = 0; i < needs.size(); ++i) grads.push_back(needs[i] ? grad.select(dim, i) : Tensor());
     return grads;

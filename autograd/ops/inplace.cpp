@@ -7,7 +7,8 @@
 // = old self), which the overwritten storage no longer holds.
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/layout.h"
 #include "../../core/sparse.h"
 #include "../meta.h"
 #include "../node.h"

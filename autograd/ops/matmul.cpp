@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "../../core/blas.h"
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../node.h"
 
 namespace tg {
@@ -78,12 +78,12 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   Tensor out = core::with_shape(core::mm(as_row(a), as_column(b)), {});
   if (!should_record({a, b})) return out;
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
   return record("DotBackward0", out, {a, b},
-                [sa = SavedTensor(need_b ? a : Tensor()), sb = SavedTensor(need_a ? b : Tensor()), need_a,
-                 need_b](const Tensor& grad) -> Gradients {
+                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
                   // d(a.b)/da = b, d(a.b)/db = a; grad is 0-d
                   return {need_a ? grad * sb.get() : Tensor(), need_b ? grad * sa.get() : Tensor()};
-                });
+                }, {.saved = {sa, sb}});
 }
 
 // (M, K) x (K) -> (M)
@@ -95,15 +95,15 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   Tensor out = core::with_shape(core::mm(a, as_column(v)), {a.size(0)});
   if (!should_record({a, v})) return out;
   const bool need_a = a.requires_grad(), need_v = v.requires_grad();
+  const SavedTensor sa(need_v ? a : Tensor()), sv(need_a ? v : Tensor());
   return record("MvBackward0", out, {a, v},
-                [sa = SavedTensor(need_v ? a : Tensor()), sv = SavedTensor(need_a ? v : Tensor()), need_a,
-                 need_v](const Tensor& grad) -> Gradients {
+                [sa, sv, need_a, need_v](const Tensor& grad) -> Gradients {
                   // d(Av)/dA = grad v^T (an outer product), d(Av)/dv = A^T grad
                   Tensor grad_a, grad_v;
                   if (need_a) grad_a = core::mm(as_column(grad), as_row(sv.get()));
                   if (need_v) grad_v = mv(sa.get().t(), grad);
                   return {grad_a, grad_v};
-                });
+                }, {.saved = {sa, sv}});
 }
 
 // (M, K) x (K, N) -> (M, N)
@@ -115,15 +115,15 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   Tensor out = core::mm(a, b);
   if (!should_record({a, b})) return out;
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
   return record("MmBackward0", out, {a, b},
-                [sa = SavedTensor(need_b ? a : Tensor()), sb = SavedTensor(need_a ? b : Tensor()), need_a,
-                 need_b](const Tensor& grad) -> Gradients {
+                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
                   // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed
                   Tensor grad_a, grad_b;
                   if (need_a) grad_a = core::mm(grad, sb.get().t());
                   if (need_b) grad_b = core::mm(sa.get().t(), grad);
                   return {grad_a, grad_b};
-                });
+                }, {.saved = {sa, sb}});
 }
 
 // (B, M, K) x (B, K, N) -> (B, M, N); no broadcasting of B, as in PyTorch.
@@ -138,14 +138,14 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   Tensor out = core::bmm(a, b);
   if (!should_record({a, b})) return out;
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
   return record("BmmBackward0", out, {a, b},
-                [sa = SavedTensor(need_b ? a : Tensor()), sb = SavedTensor(need_a ? b : Tensor()), need_a,
-                 need_b](const Tensor& grad) -> Gradients {
+                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
                   Tensor grad_a, grad_b;
                   if (need_a) grad_a = core::bmm(grad, sb.get().transpose(1, 2));
                   if (need_b) grad_b = core::bmm(sa.get().transpose(1, 2), grad);
                   return {grad_a, grad_b};
-                });
+                }, {.saved = {sa, sb}});
 }
 
 // torch.matmul's dispatch (aten/src/ATen/native/LinearAlgebra.cpp, 1.13):

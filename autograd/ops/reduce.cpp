@@ -9,7 +9,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "../../core/kernels.h"
+#include "../../core/elementwise.h"
+#include "../../core/layout.h"
+#include "../../core/reduce.h"
+#include "../../core/reduce_minmax.h"
 #include "../node.h"
 
 namespace tg {
@@ -117,11 +120,12 @@ namespace {
 Tensor prod_op(const Tensor& x, const std::vector<int64_t>& reduced, bool keepdim, bool is_full) {
   Tensor out = core::prod_dims(x, reduced, keepdim);
   if (!should_record({x})) return out;
-  auto backward = [input = SavedTensor(x), reduced, keepdim](const Tensor& grad) -> Gradients {
+  const SavedTensor input(x);
+  auto backward = [input, reduced, keepdim](const Tensor& grad) -> Gradients {
     const Tensor& x_value = input.get();
     return {keep_reduced_dims(grad, reduced, keepdim) * core::prod_others(x_value, reduced)};
   };
-  return is_full ? record("ProdBackward0", out, {x}, backward) : record("ProdBackward1", out, {x}, backward);
+  return record(is_full ? "ProdBackward0" : "ProdBackward1", out, {x}, backward, {.saved = {input}});
 }
 
 }  // namespace
@@ -147,7 +151,8 @@ Tensor extremum_all_op(Extremum op, const Tensor& x) {
   const char* op_name = op == Extremum::Max ? "max" : "min";
   Tensor out = core::extremum_all(op, x, op_name);
   if (!should_record({x})) return out;
-  auto backward = [input = SavedTensor(x), result = SavedTensor(out)](const Tensor& grad) -> Gradients {
+  const SavedTensor input(x), result(out);
+  auto backward = [input, result](const Tensor& grad) -> Gradients {
     const Tensor& x_value = input.get();
     const Tensor& value = result.get();
     const bool is_nan = std::isnan(core::cast(value, kFloat64).item<double>());
@@ -155,7 +160,8 @@ Tensor extremum_all_op(Extremum op, const Tensor& x) {
     const Tensor share = grad / mask.sum();
     return {where(mask, share, zeros({}, grad.dtype()))};
   };
-  return op == Extremum::Max ? record("MaxBackward1", out, {x}, backward) : record("MinBackward1", out, {x}, backward);
+  return record(op == Extremum::Max ? "MaxBackward1" : "MinBackward1", out, {x}, backward,
+                {.saved = {input, result}});
 }
 
 // Along a dim, the gradient goes to the one element whose index was reported.
@@ -165,7 +171,8 @@ std::pair<Tensor, Tensor> extremum_dim_op(Extremum op, const Tensor& x, int64_t 
   const int64_t dim = normalize_dim(op_name, d, x.dim());
   auto [values, indices] = core::extremum_dim(op, x, dim, keepdim, op_name);
   if (!should_record({x})) return {values, indices};
-  auto backward = [in_shape = x.sizes(), index = SavedTensor(indices), dim, keepdim](const Tensor& grad) -> Gradients {
+  const SavedTensor index(indices);
+  auto backward = [in_shape = x.sizes(), index, dim, keepdim](const Tensor& grad) -> Gradients {
     if (in_shape.empty()) return {grad};  // a 0-d input is its own maximum
     // positions (1, .., size(dim), .., 1) == index (.., 1, ..) marks the chosen elements.
     Shape positions_shape(in_shape.size(), 1);
@@ -174,8 +181,8 @@ std::pair<Tensor, Tensor> extremum_dim_op(Extremum op, const Tensor& x, int64_t 
     const Tensor chosen = positions == keep_reduced_dims(index.get(), {dim}, keepdim);
     return {where(chosen, keep_reduced_dims(grad, {dim}, keepdim), zeros({}, grad.dtype()))};
   };
-  values = op == Extremum::Max ? record("MaxBackward0", values, {x}, backward)
-                               : record("MinBackward0", values, {x}, backward);
+  values = record(op == Extremum::Max ? "MaxBackward0" : "MinBackward0", values, {x}, backward,
+                  {.saved = {index}});
   return {values, indices};
 }
 
@@ -244,12 +251,13 @@ Tensor norm_op(const Tensor& x, double p, const std::vector<int64_t>& reduced, b
   if (!should_record({x})) return out;
   // PyTorch 1.13 names both x.norm(p) and x.norm(p, dim) NormBackward1 (the Python
   // frontend always passes dims).
+  const SavedTensor input(x), result(out);
   return record("NormBackward1", out, {x},
-                [input = SavedTensor(x), result = SavedTensor(out), p, reduced, keepdim](const Tensor& grad) -> Gradients {
+                [input, result, p, reduced, keepdim](const Tensor& grad) -> Gradients {
                   if (p == 0) return {Tensor()};  // counting non-zeros is flat: no gradient, as in PyTorch
                   return {norm_backward(keep_reduced_dims(grad, reduced, keepdim), input.get(),
                                         keep_reduced_dims(result.get(), reduced, keepdim), p, reduced)};
-                });
+                }, {.saved = {input, result}});
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Copies and conversions: clone, contiguous, to(dtype).
 #include <fmt/format.h>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../node.h"
 
 namespace tg {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
 #include "../node.h"
 
 namespace tg {
@@ -80,21 +80,23 @@ Tensor softmax_forward(const char* where, const Tensor& a, int64_t& dim, bool ta
 Tensor softmax(const Tensor& a, int64_t dim) {
   Tensor out = softmax_forward("softmax", a, dim, /*take_log=*/false);
   if (!should_record({a})) return out;
-  return record("SoftmaxBackward0", out, {a}, [y = SavedTensor(out), dim](const Tensor& grad) -> Gradients {
+  const SavedTensor y(out);
+  return record("SoftmaxBackward0", out, {a}, [y, dim](const Tensor& grad) -> Gradients {
     // dy_j/dx_i = y_j (delta_ij - y_i), so grad_x = y * (grad - sum_j grad_j y_j)
     const Tensor& result = y.get();
     return {result * (grad - (grad * result).sum(dim, /*keepdim=*/true))};
-  });
+  }, {.saved = {y}});
 }
 
 // y = x - max - log(sum(exp(x - max))) along dim
 Tensor log_softmax(const Tensor& a, int64_t dim) {
   Tensor out = softmax_forward("log_softmax", a, dim, /*take_log=*/true);
   if (!should_record({a})) return out;
-  return record("LogSoftmaxBackward0", out, {a}, [y = SavedTensor(out), dim](const Tensor& grad) -> Gradients {
+  const SavedTensor y(out);
+  return record("LogSoftmaxBackward0", out, {a}, [y, dim](const Tensor& grad) -> Gradients {
     // dy_j/dx_i = delta_ij - softmax_i, so grad_x = grad - softmax * sum_j grad_j
     return {grad - y.get().exp() * grad.sum(dim, /*keepdim=*/true)};
-  });
+  }, {.saved = {y}});
 }
 
 Tensor Tensor::softmax(int64_t dim) const { return tg::softmax(*this, dim); }

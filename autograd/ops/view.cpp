@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <numeric>
 
-#include "../../core/kernels.h"
+#include "../../core/layout.h"
+#include "../../core/reduce.h"
 #include "../node.h"
 
 namespace tg {

@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "../golden/core_golden.h"
+#include "../support/golden.h"
 
 namespace {
 
@@ -46,14 +46,14 @@ TEST_CASE("broadcast binary ops match PyTorch values and gradients") {
   // a (2, 3) op b (3,), backward seeded with w (2, 3): b's gradient sums over rows.
   for (const BinaryCase& c : cases()) {
     INFO(std::string(c.name));
-    tg::Tensor a = core_golden::tensor(c.positive_a ? "bin/a_pos" : "bin/a").requires_grad_();
-    tg::Tensor b = core_golden::tensor("bin/b").requires_grad_();
+    tg::Tensor a = golden::core.leaf(c.positive_a ? "bin/a_pos" : "bin/a");
+    tg::Tensor b = golden::core.leaf("bin/b");
     const tg::Tensor out = c.fn(a, b);
     const std::string key = std::string("bin/") + c.name;
-    core_golden::check_close(out, key + "/out", 1e-14, 1e-15);
-    out.backward(core_golden::tensor("bin/w"));
-    core_golden::check_close(a.grad(), key + "/grad_a", 1e-13, 1e-15);
-    core_golden::check_close(b.grad(), key + "/grad_b", 1e-13, 1e-15);
+    golden::core.check_close(out, key + "/out", 1e-14, 1e-15);
+    out.backward(golden::core.tensor("bin/w"));
+    golden::core.check_close(a.grad(), key + "/grad_a", 1e-13, 1e-15);
+    golden::core.check_close(b.grad(), key + "/grad_b", 1e-13, 1e-15);
   }
 }
 
@@ -104,21 +104,21 @@ TEST_CASE("maximum and minimum split the gradient evenly at ties, as PyTorch") {
   tg::Tensor a = tg::tensor({1.0, 2.0, 3.0}, tg::kFloat64).requires_grad_();
   tg::Tensor b = tg::tensor({1.0, 5.0, 3.0}, tg::kFloat64).requires_grad_();
   tg::maximum(a, b).sum().backward();
-  core_golden::check_close(a.grad(), "tie/maximum/grad_a", 0, 0);
-  core_golden::check_close(b.grad(), "tie/maximum/grad_b", 0, 0);
+  golden::core.check_close(a.grad(), "tie/maximum/grad_a", 0, 0);
+  golden::core.check_close(b.grad(), "tie/maximum/grad_b", 0, 0);
   a.mutable_grad() = tg::Tensor();
   b.mutable_grad() = tg::Tensor();
   tg::minimum(a, b).sum().backward();
-  core_golden::check_close(a.grad(), "tie/minimum/grad_a", 0, 0);
-  core_golden::check_close(b.grad(), "tie/minimum/grad_b", 0, 0);
+  golden::core.check_close(a.grad(), "tie/minimum/grad_a", 0, 0);
+  golden::core.check_close(b.grad(), "tie/minimum/grad_b", 0, 0);
 }
 
 TEST_CASE("pow with a zero base takes the exponent's gradient as 0 there") {
   tg::Tensor base = tg::tensor({0.0, 2.0, 0.0}, tg::kFloat64).requires_grad_();
   tg::Tensor exponent = tg::tensor({2.0, 3.0, 0.5}, tg::kFloat64).requires_grad_();
   base.pow(exponent).sum().backward();
-  core_golden::check_close(base.grad(), "pow_zero_base/grad_a");
-  core_golden::check_close(exponent.grad(), "pow_zero_base/grad_b");
+  golden::core.check_close(base.grad(), "pow_zero_base/grad_a");
+  golden::core.check_close(exponent.grad(), "pow_zero_base/grad_b");
 }
 
 TEST_CASE("binary ops record the PyTorch grad_fn names") {

@@ -266,17 +266,26 @@ TEST_CASE("autograd::grad with respect to a non-leaf stops there") {
   CHECK(x.grad().to_vector<float>() == std::vector<float>{12});
 }
 
-TEST_CASE("autograd::grad reports unused inputs as undefined or refuses them") {
+TEST_CASE("autograd::grad refuses unused inputs by default, as libtorch does, or reports them as undefined") {
   tg::Tensor a = tg::ones({1}).requires_grad_();
   tg::Tensor unused = tg::ones({1}).requires_grad_();
   const tg::Tensor loss = (a * 2.0).sum();
-  const auto grads = tg::autograd::grad({loss}, {a, unused}, {}, /*retain_graph=*/true);
-  CHECK(grads[0].defined());
+  CHECK_THROWS_WITH_AS(tg::autograd::grad({loss}, {a, unused}, {}, /*retain_graph=*/true),
+                       doctest::Contains("inputs[1] was not used in the graph; pass allow_unused = true"), tg::Error);
+  const auto grads = tg::autograd::grad({loss}, {a, unused}, {}, /*retain_graph=*/true, /*create_graph=*/false,
+                                        /*allow_unused=*/true);
+  CHECK(grads[0].to_vector<float>() == std::vector<float>{2});
   CHECK_FALSE(grads[1].defined());
-  CHECK_THROWS_WITH_AS(tg::autograd::grad({loss}, {a, unused}, {}, true, /*allow_unused=*/false),
-                       doctest::Contains("inputs[1] was not used in the graph"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::autograd::grad({loss}, {tg::ones({1})}), doctest::Contains("inputs[0] does not require grad"),
                        tg::Error);
+}
+
+TEST_CASE("autograd::grad refuses create_graph, whose gradients it could not differentiate again") {
+  tg::Tensor x = tg::tensor({3.f}).requires_grad_();
+  const tg::Tensor y = (x * x).sum();
+  CHECK_THROWS_WITH_AS(tg::autograd::grad({y}, {x}, {}, /*retain_graph=*/true, /*create_graph=*/true),
+                       doctest::Contains("expected create_graph = false"), tg::Error);
+  CHECK(tg::autograd::grad({y}, {x})[0].to_vector<float>() == std::vector<float>{6});  // the graph is intact
 }
 
 // ---------------------------------------------------------------- deep graphs

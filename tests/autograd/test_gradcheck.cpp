@@ -5,6 +5,8 @@
 #include <tapegrad/autograd/node.h>
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
+
 namespace {
 
 using In = const std::vector<tg::Tensor>&;
@@ -16,21 +18,6 @@ tg::Tensor wrong_square(const tg::Tensor& x) {
   return tg::autograd::record("WrongSquareBackward", out, {x},
                               [saved = tg::autograd::SavedTensor(x)](const tg::Tensor& grad) -> tg::autograd::Gradients {
                                 return {grad * saved.get() * 3.0};
-                              });
-}
-
-// Rows of x (V, D) picked by `rows`, with a sparse gradient as Embedding(sparse = true).
-tg::Tensor sparse_rows(const tg::Tensor& x, const std::vector<int64_t>& rows) {
-  const int64_t n = static_cast<int64_t>(rows.size());
-  tg::Tensor out = tg::zeros({n, x.size(1)}, x.dtype());
-  {
-    tg::NoGradGuard no_grad;
-    for (int64_t i = 0; i < n; ++i) out[i].copy_(x[rows[i]]);
-  }
-  if (!tg::autograd::should_record({x})) return out;
-  return tg::autograd::record("SparseRowsBackward", out, {x},
-                              [rows, shape = x.sizes(), n](const tg::Tensor& grad) -> tg::autograd::Gradients {
-                                return {tg::sparse_coo_tensor(tg::from_vector(rows, {1, n}), grad.clone(), shape)};
                               });
 }
 
@@ -69,7 +56,7 @@ TEST_CASE("gradcheck passes an output that does not depend on the input") {
 
 TEST_CASE("gradcheck compares a sparse gradient through its dense form") {
   const tg::Tensor table = tg::tensor({{0.5, 1.0}, {-2.0, 0.25}, {3.0, 1.5}}, tg::kFloat64).requires_grad_();
-  CHECK(tg::autograd::gradcheck([](In in) { return sparse_rows(in[0], {2, 0, 2}).tanh(); }, {table}));
+  CHECK(tg::autograd::gradcheck([](In in) { return fixtures::sparse_lookup(in[0], {2, 0, 2}).tanh(); }, {table}));
 }
 
 TEST_CASE("gradcheck honours its tolerances") {

@@ -2,11 +2,8 @@
 
 #include <tapegrad/tapegrad.h>
 
-#include "../golden/linalg_golden.h"
+#include "../support/golden.h"
 
-using linalg_golden::check_close;
-using linalg_golden::get;
-using linalg_golden::leaf;
 
 namespace {
 
@@ -15,9 +12,10 @@ tg::Tensor ids(std::vector<int64_t> values) { return tg::from_vector(values); }
 // out.backward(g) with g from linalg.txt, then checks out and the named input grads.
 void check_golden(const std::string& prefix, const tg::Tensor& out,
                   const std::vector<std::pair<std::string, tg::Tensor>>& inputs) {
-  check_close(out, prefix + ".out");
-  out.backward(get(prefix + ".g"));
-  for (const auto& [name, input] : inputs) check_close(input.grad(), prefix + ".grad_" + name);
+  golden::linalg.check_close(out, prefix + "/out", 1e-10, 1e-10);
+  out.backward(golden::linalg.tensor(prefix + "/g"));
+  for (const auto& [name, input] : inputs)
+    golden::linalg.check_close(input.grad(), prefix + "/grad_" + name, 1e-10, 1e-10);
 }
 
 }  // namespace
@@ -25,17 +23,17 @@ void check_golden(const std::string& prefix, const tg::Tensor& out,
 // ---- index_select
 
 TEST_CASE("index_select matches PyTorch along every dim, with int32 and int64 indices") {
-  tg::Tensor rows = leaf("index_select.rows.x");
-  check_golden("index_select.rows", rows.index_select(0, ids({2, 0, 2})), {{"x", rows}});
-  tg::Tensor cols = leaf("index_select.cols.x");
-  check_golden("index_select.cols", tg::index_select(cols, -1, ids({1, 1, 0, 2})), {{"x", cols}});
-  tg::Tensor middle = leaf("index_select.middle.x");
-  check_golden("index_select.middle", middle.index_select(1, tg::tensor({3, 1}, tg::kInt32)), {{"x", middle}});
+  tg::Tensor rows = golden::linalg.leaf("index_select/rows/x");
+  check_golden("index_select/rows", rows.index_select(0, ids({2, 0, 2})), {{"x", rows}});
+  tg::Tensor cols = golden::linalg.leaf("index_select/cols/x");
+  check_golden("index_select/cols", tg::index_select(cols, -1, ids({1, 1, 0, 2})), {{"x", cols}});
+  tg::Tensor middle = golden::linalg.leaf("index_select/middle/x");
+  check_golden("index_select/middle", middle.index_select(1, tg::tensor({3, 1}, tg::kInt32)), {{"x", middle}});
 }
 
 TEST_CASE("index_select reads a transposed view through its strides") {
-  tg::Tensor x = leaf("index_select.transposed.x");
-  check_golden("index_select.transposed", x.t().index_select(0, ids({3, 0})), {{"x", x}});
+  tg::Tensor x = golden::linalg.leaf("index_select/transposed/x");
+  check_golden("index_select/transposed", x.t().index_select(0, ids({3, 0})), {{"x", x}});
 }
 
 TEST_CASE("index_select backward adds the gradients of repeated indices") {
@@ -84,16 +82,16 @@ TEST_CASE("index_select rejects float and 2-d indices") {
 // ---- index_add_
 
 TEST_CASE("index_add_ matches PyTorch, alpha and repeated indices included") {
-  tg::Tensor x = leaf("index_add.rows.x"), src = leaf("index_add.rows.src");
+  tg::Tensor x = golden::linalg.leaf("index_add/rows/x"), src = golden::linalg.leaf("index_add/rows/src");
   tg::Tensor out = x.clone();
   out.index_add_(0, ids({0, 2, 0}), src, 2.5);
   CHECK(out.grad_fn_name() == "IndexAddBackward0");
-  check_golden("index_add.rows", out, {{"x", x}, {"src", src}});
+  check_golden("index_add/rows", out, {{"x", x}, {"src", src}});
 
-  tg::Tensor y = leaf("index_add.cols.x"), src2 = leaf("index_add.cols.src");
+  tg::Tensor y = golden::linalg.leaf("index_add/cols/x"), src2 = golden::linalg.leaf("index_add/cols/src");
   tg::Tensor out2 = y.clone();
   out2.index_add_(-1, tg::tensor({3, 3, 1}, tg::kInt32), src2);
-  check_golden("index_add.cols", out2, {{"x", y}, {"src", src2}});
+  check_golden("index_add/cols", out2, {{"x", y}, {"src", src2}});
 }
 
 TEST_CASE("index_add_ adds in place, bumps the version and keeps integer dtypes") {
@@ -153,17 +151,18 @@ TEST_CASE("index_add_ checks the index, the source's shape and its dtype") {
 // ---- cat and stack
 
 TEST_CASE("cat matches PyTorch along the first and the last dim") {
-  tg::Tensor a = leaf("cat.rows.a"), b = leaf("cat.rows.b"), c = leaf("cat.rows.c");
+  tg::Tensor a = golden::linalg.leaf("cat/rows/a"), b = golden::linalg.leaf("cat/rows/b");
+  tg::Tensor c = golden::linalg.leaf("cat/rows/c");
   tg::Tensor out = tg::cat({a, b, c}, 0);
   CHECK(out.grad_fn_name() == "CatBackward0");
-  check_golden("cat.rows", out, {{"a", a}, {"b", b}, {"c", c}});
-  tg::Tensor d = leaf("cat.last.a"), e = leaf("cat.last.b");
-  check_golden("cat.last", tg::cat({d, e}, -1), {{"a", d}, {"b", e}});
+  check_golden("cat/rows", out, {{"a", a}, {"b", b}, {"c", c}});
+  tg::Tensor d = golden::linalg.leaf("cat/last/a"), e = golden::linalg.leaf("cat/last/b");
+  check_golden("cat/last", tg::cat({d, e}, -1), {{"a", d}, {"b", e}});
 }
 
 TEST_CASE("cat of a transposed view matches PyTorch") {
-  tg::Tensor a = leaf("cat.transposed.a"), b = leaf("cat.transposed.b");
-  check_golden("cat.transposed", tg::cat({a.t(), b}, 1), {{"a", a}, {"b", b}});
+  tg::Tensor a = golden::linalg.leaf("cat/transposed/a"), b = golden::linalg.leaf("cat/transposed/b");
+  check_golden("cat/transposed", tg::cat({a.t(), b}, 1), {{"a", a}, {"b", b}});
 }
 
 TEST_CASE("cat sends gradients only to inputs that require grad") {
@@ -181,9 +180,9 @@ TEST_CASE("cat passes gradcheck") {
 }
 
 TEST_CASE("stack matches PyTorch for dims 0, 1 and -1") {
-  for (auto [key, dim] : {std::pair{"stack.dim0", 0}, {"stack.dim1", 1}, {"stack.dimm1", -1}}) {
+  for (auto [key, dim] : {std::pair{"stack/dim0", 0}, {"stack/dim1", 1}, {"stack/dimm1", -1}}) {
     CAPTURE(key);
-    tg::Tensor a = leaf(std::string(key) + ".a"), b = leaf(std::string(key) + ".b");
+    tg::Tensor a = golden::linalg.leaf(std::string(key) + "/a"), b = golden::linalg.leaf(std::string(key) + "/b");
     tg::Tensor out = tg::stack({a, b}, dim);
     CHECK(out.grad_fn_name() == "StackBackward0");
     check_golden(key, out, {{"a", a}, {"b", b}});

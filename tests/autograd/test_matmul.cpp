@@ -2,21 +2,19 @@
 
 #include <tapegrad/tapegrad.h>
 
-#include "../golden/linalg_golden.h"
+#include "../support/golden.h"
 
-using linalg_golden::check_close;
-using linalg_golden::leaf;
 
 namespace {
 
 // Runs `prefix` of linalg.txt: out = f(a, b), out.backward(g), checks all three.
 void check_case(const std::string& prefix, const std::function<tg::Tensor(const tg::Tensor&, const tg::Tensor&)>& f) {
-  tg::Tensor a = leaf(prefix + ".a"), b = leaf(prefix + ".b");
+  tg::Tensor a = golden::linalg.leaf(prefix + "/a"), b = golden::linalg.leaf(prefix + "/b");
   tg::Tensor out = f(a, b);
-  check_close(out, prefix + ".out");
-  out.backward(linalg_golden::get(prefix + ".g"));
-  check_close(a.grad(), prefix + ".grad_a");
-  check_close(b.grad(), prefix + ".grad_b");
+  golden::linalg.check_close(out, prefix + "/out", 1e-10, 1e-10);
+  out.backward(golden::linalg.tensor(prefix + "/g"));
+  golden::linalg.check_close(a.grad(), prefix + "/grad_a", 1e-10, 1e-10);
+  golden::linalg.check_close(b.grad(), prefix + "/grad_b", 1e-10, 1e-10);
 }
 
 tg::Tensor matmul(const tg::Tensor& a, const tg::Tensor& b) { return tg::matmul(a, b); }
@@ -30,13 +28,13 @@ bool gradcheck_matmul(const std::vector<tg::Tensor>& inputs) {
 TEST_CASE("matmul matches PyTorch values and gradients in every dispatch case") {
   for (const char* name : {"dot", "mv", "vm", "mm", "fold", "fold_vec", "left_2d", "left_1d", "batched", "broadcast",
                            "broadcast_one"}) {
-    SUBCASE(name) { check_case(std::string("matmul.") + name, matmul); }
+    SUBCASE(name) { check_case(std::string("matmul/") + name, matmul); }
   }
 }
 
 TEST_CASE("matmul of transposed views matches PyTorch") {
-  check_case("matmul.mm_t", [](const tg::Tensor& a, const tg::Tensor& b) { return tg::matmul(a.t(), b.t()); });
-  check_case("matmul.bmm_t", [](const tg::Tensor& a, const tg::Tensor& b) { return a.transpose(1, 2).matmul(b); });
+  check_case("matmul/mm_t", [](const tg::Tensor& a, const tg::Tensor& b) { return tg::matmul(a.t(), b.t()); });
+  check_case("matmul/bmm_t", [](const tg::Tensor& a, const tg::Tensor& b) { return a.transpose(1, 2).matmul(b); });
 }
 
 TEST_CASE("matmul records the grad_fn that PyTorch 1.13 shows for each case") {
@@ -63,13 +61,14 @@ TEST_CASE("matmul of two vectors is a 0-d dot product") {
 }
 
 TEST_CASE("matmul of float32 operands agrees with the float64 golden values") {
-  tg::Tensor a = leaf("matmul.batched.a", tg::kFloat32), b = leaf("matmul.batched.b", tg::kFloat32);
+  tg::Tensor a = golden::linalg.leaf("matmul/batched/a", tg::kFloat32);
+  tg::Tensor b = golden::linalg.leaf("matmul/batched/b", tg::kFloat32);
   tg::Tensor out = tg::matmul(a, b);
   CHECK(out.dtype() == tg::kFloat32);
-  check_close(out, "matmul.batched.out", 1e-5);
-  out.backward(linalg_golden::get("matmul.batched.g", tg::kFloat32));
-  check_close(a.grad(), "matmul.batched.grad_a", 1e-5);
-  check_close(b.grad(), "matmul.batched.grad_b", 1e-5);
+  golden::linalg.check_close(out, "matmul/batched/out", 1e-5, 1e-5);
+  out.backward(golden::linalg.tensor("matmul/batched/g", tg::kFloat32));
+  golden::linalg.check_close(a.grad(), "matmul/batched/grad_a", 1e-5, 1e-5);
+  golden::linalg.check_close(b.grad(), "matmul/batched/grad_b", 1e-5, 1e-5);
 }
 
 TEST_CASE("matmul of integer tensors multiplies exactly") {

@@ -3,116 +3,48 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <limits>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/golden.h"
+
 namespace {
 
-// ---- the golden file
-
-struct GoldenTensor {
-  std::string dtype;
-  tg::Shape sizes;
-  std::vector<double> values;
-};
+// ---- the golden file: records "<case>/<field>" of reduce.txt (gen_reduce.py)
 
 struct GoldenCase {
   std::string name, op;
   double p = 0;
   tg::Shape dims;
-  bool has_dims = false;
   bool keepdim = false;
-  std::map<std::string, GoldenTensor> tensors;  // in, out, idx, gout, gin
-  bool gin_none = false;
 };
 
-GoldenTensor parse_tensor(std::istringstream& line) {
-  GoldenTensor t;
-  int64_t ndim = 0;
-  line >> t.dtype >> ndim;
-  t.sizes.resize(ndim);
-  for (auto& s : t.sizes) line >> s;
-  std::string token;
-  while (line >> token) t.values.push_back(std::stod(token));  // stod reads nan, inf, -inf
-  return t;
+std::vector<GoldenCase> golden_cases() {
+  std::vector<GoldenCase> out;
+  for (const std::string& name : golden::reduce.cases("", "op")) {
+    GoldenCase c;
+    c.name = name;
+    c.op = golden::reduce.text(name + "/op");
+    c.p = golden::reduce.scalar(name + "/p");
+    if (golden::reduce.has(name + "/dims")) c.dims = golden::reduce.tensor(name + "/dims").to_vector<int64_t>();
+    c.keepdim = golden::reduce.scalar(name + "/keepdim") != 0;
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
-const std::vector<GoldenCase>& golden_cases() {
-  static const std::vector<GoldenCase> cases = [] {
-    std::vector<GoldenCase> out;
-    std::ifstream file(std::string(TAPEGRAD_GOLDEN_DIR) + "/reduce.txt");
-    REQUIRE_MESSAGE(file.good(), "missing tests/golden/reduce.txt; run tests/golden/gen_reduce.py");
-    std::string text;
-    while (std::getline(file, text)) {
-      std::istringstream line(text);
-      std::string key;
-      line >> key;
-      if (key == "case") {
-        GoldenCase c;
-        std::string p, dims;
-        int keepdim = 0;
-        line >> c.name >> c.op >> p >> dims >> keepdim;
-        c.p = std::stod(p);
-        c.keepdim = keepdim != 0;
-        c.has_dims = dims != "-";
-        std::istringstream dim_list(c.has_dims && dims != "[]" ? dims : "");
-        for (std::string d; std::getline(dim_list, d, ',');)
-          if (!d.empty()) c.dims.push_back(std::stoll(d));
-        out.push_back(std::move(c));
-      } else if (key == "gin" && text == "gin none") {
-        out.back().gin_none = true;
-      } else if (!key.empty() && key[0] != '#') {
-        out.back().tensors[key] = parse_tensor(line);
-      }
-    }
-    return out;
-  }();
-  return cases;
-}
-
-tg::Tensor to_tensor(const GoldenTensor& g) {
-  auto cast_all = [&]<class T>() {
-    std::vector<T> values;
-    for (double v : g.values) values.push_back(static_cast<T>(v));
-    return tg::from_vector<T>(values, g.sizes);
-  };
-  if (g.dtype == "float32") return cast_all.operator()<float>();
-  if (g.dtype == "float64") return cast_all.operator()<double>();
-  if (g.dtype == "int32") return cast_all.operator()<int32_t>();
-  if (g.dtype == "int64") return cast_all.operator()<int64_t>();
-  return cast_all.operator()<bool>();
-}
-
-std::vector<double> as_doubles(const tg::Tensor& t) {
-  tg::NoGradGuard no_grad;
-  return t.to(tg::kFloat64).to_vector<double>();
-}
-
-// Same dtype and shape, values equal up to float rounding (NaN matches NaN).
-void check_matches(const std::string& what, const tg::Tensor& actual, const GoldenTensor& expected) {
+// Same dtype and shape, values equal up to float rounding: |a - e| <= rtol (1 + |e|).
+void check_matches(const std::string& what, const tg::Tensor& actual, const std::string& key) {
   INFO(what);
   REQUIRE(actual.defined());
-  CHECK(tg::dtype_name(actual.dtype()) == "torch." + expected.dtype);
-  REQUIRE(actual.sizes() == expected.sizes);
-  const std::vector<double> values = as_doubles(actual);
-  const double rtol = expected.dtype == "float32" ? 2e-6 : 1e-12;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double a = values[i], e = expected.values[i];
-    INFO("element " << i << ": got " << a << ", expected " << e);
-    if (std::isnan(e))
-      CHECK(std::isnan(a));
-    else if (std::isinf(e))
-      CHECK(a == e);
-    else
-      CHECK(std::abs(a - e) <= rtol * (1 + std::abs(e)));
-  }
+  const tg::Tensor expected = golden::reduce.tensor(key);
+  CHECK(golden::name_of(actual.dtype()) == golden::name_of(expected.dtype()));
+  const double rtol = expected.dtype() == tg::kFloat32 ? 2e-6 : 1e-12;
+  golden::check_close(actual, expected, rtol, rtol);
 }
 
 // The op a golden case names, returning (values, indices-or-undefined).
@@ -146,21 +78,22 @@ int check_golden(const std::vector<std::string>& ops) {
     if (std::find(ops.begin(), ops.end(), c.op) == ops.end()) continue;
     ++count;
     INFO("golden case " << c.name);
-    tg::Tensor x = to_tensor(c.tensors.at("in"));
-    const bool differentiable = c.tensors.count("gout") > 0;
+    const std::string& key = c.name;
+    tg::Tensor x = golden::reduce.tensor(key + "/in");
+    const bool differentiable = golden::reduce.has(key + "/gout");
     if (differentiable) x.requires_grad_();
     auto [values, indices] = run_op(c, x);
-    check_matches("out", values, c.tensors.at("out"));
-    if (c.tensors.count("idx")) check_matches("idx", indices, c.tensors.at("idx"));
+    check_matches("out", values, key + "/out");
+    if (golden::reduce.has(key + "/idx")) check_matches("idx", indices, key + "/idx");
     if (!differentiable) {
       CHECK_FALSE(values.requires_grad());
       continue;
     }
-    values.backward(to_tensor(c.tensors.at("gout")));
-    if (c.gin_none)
+    values.backward(golden::reduce.tensor(key + "/gout"));
+    if (golden::reduce.is_none(key + "/gin"))
       CHECK_FALSE(x.grad().defined());
     else
-      check_matches("gin", x.grad(), c.tensors.at("gin"));
+      check_matches("gin", x.grad(), key + "/gin");
   }
   return count;
 }
@@ -382,8 +315,8 @@ TEST_CASE("every reduction of a transposed, narrowed view equals that of its con
   };
   for (size_t i = 0; i < ops.size(); ++i) {
     CAPTURE(i);
-    const std::vector<double> expected = as_doubles(ops[i](copy));
-    const std::vector<double> actual = as_doubles(ops[i](view));
+    const std::vector<double> expected = golden::values_of(ops[i](copy));
+    const std::vector<double> actual = golden::values_of(ops[i](view));
     REQUIRE(actual.size() == expected.size());
     for (size_t k = 0; k < actual.size(); ++k) CHECK(actual[k] == doctest::Approx(expected[k]).epsilon(1e-12));
   }

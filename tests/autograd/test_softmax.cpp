@@ -4,20 +4,17 @@
 
 #include <cmath>
 
-#include "../golden/linalg_golden.h"
+#include "../support/golden.h"
 
-using linalg_golden::check_close;
-using linalg_golden::get;
-using linalg_golden::leaf;
 
 namespace {
 
 using Op = tg::Tensor (*)(const tg::Tensor&, int64_t);
 
 void check_golden(const std::string& prefix, const tg::Tensor& x, const tg::Tensor& out, double tolerance = 1e-10) {
-  check_close(out, prefix + ".out", tolerance);
-  out.backward(get(prefix + ".g", out.dtype()));
-  check_close(x.grad(), prefix + ".grad_x", tolerance);
+  golden::linalg.check_close(out, prefix + "/out", tolerance, tolerance);
+  out.backward(golden::linalg.tensor(prefix + "/g", out.dtype()));
+  golden::linalg.check_close(x.grad(), prefix + "/grad_x", tolerance, tolerance);
 }
 
 }  // namespace
@@ -26,36 +23,36 @@ TEST_CASE("softmax and log_softmax match PyTorch along first, middle, last and n
   for (auto [name, op] : {std::pair<const char*, Op>{"softmax", tg::softmax}, {"log_softmax", tg::log_softmax}}) {
     CAPTURE(name);
     const std::string prefix = name;
-    tg::Tensor last = leaf(prefix + ".last.x");
-    check_golden(prefix + ".last", last, op(last, -1));
-    tg::Tensor first = leaf(prefix + ".first.x");
-    check_golden(prefix + ".first", first, op(first, 0));
-    tg::Tensor middle = leaf(prefix + ".middle.x");
-    check_golden(prefix + ".middle", middle, op(middle, 1));
+    tg::Tensor last = golden::linalg.leaf(prefix + "/last/x");
+    check_golden(prefix + "/last", last, op(last, -1));
+    tg::Tensor first = golden::linalg.leaf(prefix + "/first/x");
+    check_golden(prefix + "/first", first, op(first, 0));
+    tg::Tensor middle = golden::linalg.leaf(prefix + "/middle/x");
+    check_golden(prefix + "/middle", middle, op(middle, 1));
   }
 }
 
 TEST_CASE("softmax and log_softmax of a transposed view match PyTorch") {
-  tg::Tensor x = leaf("softmax.transposed.x");
-  check_golden("softmax.transposed", x, x.t().softmax(1));
-  tg::Tensor y = leaf("log_softmax.transposed.x");
-  check_golden("log_softmax.transposed", y, y.t().log_softmax(1));
+  tg::Tensor x = golden::linalg.leaf("softmax/transposed/x");
+  check_golden("softmax/transposed", x, x.t().softmax(1));
+  tg::Tensor y = golden::linalg.leaf("log_softmax/transposed/x");
+  check_golden("log_softmax/transposed", y, y.t().log_softmax(1));
 }
 
 TEST_CASE("softmax and log_softmax stay finite for inputs of magnitude 1000") {
-  tg::Tensor x = leaf("softmax.large.x");
+  tg::Tensor x = golden::linalg.leaf("softmax/large/x");
   tg::Tensor out = x.softmax(1);
   for (double v : out.to_vector<double>()) CHECK(std::isfinite(v));
-  check_golden("softmax.large", x, out);
-  tg::Tensor y = leaf("log_softmax.large.x");
-  check_golden("log_softmax.large", y, y.log_softmax(1));
+  check_golden("softmax/large", x, out);
+  tg::Tensor y = golden::linalg.leaf("log_softmax/large/x");
+  check_golden("log_softmax/large", y, y.log_softmax(1));
 }
 
 TEST_CASE("softmax of float32 agrees with the float64 golden values") {
-  tg::Tensor x = leaf("softmax.middle.x", tg::kFloat32);
+  tg::Tensor x = golden::linalg.leaf("softmax/middle/x", tg::kFloat32);
   tg::Tensor out = x.softmax(1);
   CHECK(out.dtype() == tg::kFloat32);
-  check_golden("softmax.middle", x, out, 1e-6);
+  check_golden("softmax/middle", x, out, 1e-6);
 }
 
 TEST_CASE("softmax of equal logits is uniform and log_softmax is -log(n)") {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <functional>
 
-#include "../golden/core_golden.h"
+#include "../support/golden.h"
 
 namespace {
 
@@ -44,8 +44,6 @@ const std::vector<UnaryCase>& cases() {
   return all;
 }
 
-tg::Tensor leaf(const char* input) { return core_golden::tensor(input).requires_grad_(); }
-
 // A float64 point away from every kink (0 for abs/relu, the clamp bounds) and
 // inside every domain (log, sqrt), so central differences are meaningful.
 tg::Tensor smooth_point(bool positive) {
@@ -59,18 +57,18 @@ tg::Tensor smooth_point(bool positive) {
 TEST_CASE("unary forward values match PyTorch in float64") {
   for (const UnaryCase& c : cases()) {
     INFO(std::string(c.name));
-    const tg::Tensor out = c.fn(core_golden::tensor(c.input));
+    const tg::Tensor out = c.fn(golden::core.tensor(c.input));
     CHECK(out.dtype() == tg::kFloat64);
-    core_golden::check_close(out, std::string("unary/") + c.name + "/out", 1e-14, 1e-15);
+    golden::core.check_close(out, std::string("unary/") + c.name + "/out", 1e-14, 1e-15);
   }
 }
 
 TEST_CASE("unary forward values match PyTorch in float32") {
   for (const UnaryCase& c : cases()) {
     INFO(std::string(c.name));
-    const tg::Tensor out = c.fn(core_golden::tensor(c.input, tg::kFloat32));
+    const tg::Tensor out = c.fn(golden::core.tensor(c.input, tg::kFloat32));
     CHECK(out.dtype() == tg::kFloat32);
-    core_golden::check_close(out, std::string("unary/") + c.name + "/out32", 1e-6, 1e-7);
+    golden::core.check_close(out, std::string("unary/") + c.name + "/out32", 1e-6, 1e-7);
   }
 }
 
@@ -79,11 +77,11 @@ TEST_CASE("unary gradients of sum(op(x)) match PyTorch, kinks included") {
   // bounds themselves (gradient 1 there): PyTorch's subgradient choices.
   for (const UnaryCase& c : cases()) {
     INFO(std::string(c.name));
-    tg::Tensor x = leaf(c.input);
+    tg::Tensor x = golden::core.leaf(c.input);
     c.fn(x).sum().backward();
     REQUIRE(x.grad().defined());
     CHECK(x.grad().dtype() == tg::kFloat64);
-    core_golden::check_close(x.grad(), std::string("unary/") + c.name + "/grad", 1e-13, 1e-15);
+    golden::core.check_close(x.grad(), std::string("unary/") + c.name + "/grad", 1e-13, 1e-15);
   }
 }
 

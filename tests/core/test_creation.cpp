@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "../golden/core_golden.h"
+#include "../support/golden.h"
 
 namespace {
 
@@ -123,10 +123,10 @@ TEST_CASE("creators refuse negative sizes") {
 
 // ---------------------------------------------------------------- ranges
 TEST_CASE("arange matches PyTorch, with steps of either sign") {
-  core_golden::check_close(tg::arange(10), "arange/10");
+  golden::core.check_close(tg::arange(10), "arange/10");
   CHECK(tg::arange(10).dtype() == tg::kInt64);
-  core_golden::check_close(tg::arange(2, 11, 3), "arange/2_11_3");
-  core_golden::check_close(tg::arange(10, 0, -3), "arange/10_0_m3");
+  golden::core.check_close(tg::arange(2, 11, 3), "arange/2_11_3");
+  golden::core.check_close(tg::arange(10, 0, -3), "arange/10_0_m3");
   CHECK(tg::arange(0).numel() == 0);
   CHECK(tg::arange(3, 3).numel() == 0);
   CHECK(tg::arange(4, tg::kFloat32).to_vector<float>() == std::vector<float>{0, 1, 2, 3});
@@ -139,16 +139,16 @@ TEST_CASE("arange refuses a zero step and a step pointing away from end") {
 }
 
 TEST_CASE("linspace matches PyTorch and ends exactly at end") {
-  core_golden::check_close(tg::linspace(0, 1, 7), "linspace/0_1_7", 0, 0);
-  core_golden::check_close(tg::linspace(-2, 3, 6), "linspace/m2_3_6", 0, 0);
-  core_golden::check_close(tg::linspace(1, -1, 5, tg::kFloat64), "linspace/1_m1_5_f64", 0, 0);
-  core_golden::check_close(tg::linspace(3, 3, 1), "linspace/3_3_1", 0, 0);
+  golden::core.check_close(tg::linspace(0, 1, 7), "linspace/0_1_7", 0, 0);
+  golden::core.check_close(tg::linspace(-2, 3, 6), "linspace/m2_3_6", 0, 0);
+  golden::core.check_close(tg::linspace(1, -1, 5, tg::kFloat64), "linspace/1_m1_5_f64", 0, 0);
+  golden::core.check_close(tg::linspace(3, 3, 1), "linspace/3_3_1", 0, 0);
   CHECK(tg::linspace(0, 1, 0).numel() == 0);
   CHECK_THROWS_WITH_AS(tg::linspace(0, 1, -2), doctest::Contains("steps = -2"), tg::ValueError);
 }
 
 TEST_CASE("eye is the identity") {
-  core_golden::check_close(tg::eye(3), "eye/3", 0, 0);
+  golden::core.check_close(tg::eye(3), "eye/3", 0, 0);
   CHECK(tg::eye(2, tg::kInt64).to_vector<int64_t>() == std::vector<int64_t>{1, 0, 0, 1});
   CHECK(tg::eye(0).sizes() == tg::Shape{0, 0});
 }
@@ -185,7 +185,7 @@ TEST_CASE("randn has mean 0 and standard deviation 1 over 1e5 samples") {
   for (tg::Dtype dtype : {tg::kFloat32, tg::kFloat64}) {
     const tg::Tensor t = tg::randn({100000}, dtype);
     CHECK(t.dtype() == dtype);
-    const Moments m = moments(core_golden::as_doubles(t));
+    const Moments m = moments(golden::values_of(t));
     CHECK(std::abs(m.mean) < 0.02);  // standard error 0.003
     CHECK(std::abs(m.std - 1.0) < 0.02);
   }
@@ -197,7 +197,7 @@ TEST_CASE("randn has mean 0 and standard deviation 1 over 1e5 samples") {
 TEST_CASE("rand is uniform on [0, 1): mean 1/2, std 1/sqrt(12), within range") {
   tg::manual_seed(1);
   for (tg::Dtype dtype : {tg::kFloat32, tg::kFloat64}) {
-    const std::vector<double> v = core_golden::as_doubles(tg::rand({100000}, dtype));
+    const std::vector<double> v = golden::values_of(tg::rand({100000}, dtype));
     const Moments m = moments(v);
     CHECK(std::abs(m.mean - 0.5) < 0.01);
     CHECK(std::abs(m.std - 1.0 / std::sqrt(12.0)) < 0.01);

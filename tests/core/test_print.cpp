@@ -9,29 +9,18 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../support/golden.h"
+
 namespace {
 
-struct GoldenCase {
-  std::string name;
-  tg::Dtype dtype = tg::kFloat32;
-  tg::Shape shape;
-  std::vector<std::string> values;  // row-major, as Python wrote them
-  std::vector<std::string> fill;    // {"arange", start, step} or {"mod", mul, mod, scale, offset}
-  std::vector<std::vector<std::string>> views;
-  tg::Shape sparse_size;
-  bool is_sparse = false;
-  tg::Shape indices_shape;
-  std::vector<int64_t> indices;
-  std::vector<std::string> suffixes;
-  std::string expected;
-};
+// A case is the records "<case>/<field>" of print.txt; gen_print.py lists the fields.
 
-std::vector<std::string> words(std::istringstream& in) {
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
   std::vector<std::string> out;
   for (std::string w; in >> w;) out.push_back(w);
   return out;
@@ -41,60 +30,6 @@ tg::Shape to_shape(const std::vector<std::string>& items, size_t from = 0) {
   tg::Shape shape;
   for (size_t i = from; i < items.size(); ++i) shape.push_back(std::stoll(items[i]));
   return shape;
-}
-
-tg::Dtype parse_dtype(const std::string& name) {
-  if (name == "float64") return tg::kFloat64;
-  if (name == "int32") return tg::kInt32;
-  if (name == "int64") return tg::kInt64;
-  if (name == "bool") return tg::kBool;
-  return tg::kFloat32;
-}
-
-std::vector<GoldenCase> read_golden() {
-  std::ifstream file(std::string(TAPEGRAD_GOLDEN_DIR) + "/print.txt");
-  REQUIRE_MESSAGE(file.good(), "missing tests/golden/print.txt; run tests/golden/gen_print.py");
-  std::vector<GoldenCase> cases;
-  GoldenCase current;
-  for (std::string line; std::getline(file, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.find(' ');
-    const std::string key = line.substr(0, space);
-    const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
-    std::istringstream in(rest);
-    if (key == "case") {
-      current = GoldenCase{};
-      current.name = rest;
-    } else if (key == "dtype") {
-      current.dtype = parse_dtype(rest);
-    } else if (key == "shape") {
-      current.shape = to_shape(words(in));
-    } else if (key == "values") {
-      current.values = words(in);
-    } else if (key == "fill") {
-      current.fill = words(in);
-    } else if (key == "view") {
-      current.views.push_back(words(in));
-    } else if (key == "sparse") {
-      current.is_sparse = true;
-      current.sparse_size = to_shape(words(in));
-    } else if (key == "indices_shape") {
-      current.indices_shape = to_shape(words(in));
-    } else if (key == "indices") {
-      for (const std::string& w : words(in)) current.indices.push_back(std::stoll(w));
-    } else if (key == "suffix") {
-      current.suffixes.push_back(rest);
-    } else if (key == "expected") {
-      const int count = std::stoi(rest);
-      for (int i = 0; i < count; ++i) {
-        std::getline(file, line);
-        current.expected += (i > 0 ? "\n" : "") + line;
-      }
-    } else if (key == "end") {
-      cases.push_back(current);
-    }
-  }
-  return cases;
 }
 
 // The fill formulas of gen_print.py, in the same double arithmetic. The product is
@@ -109,43 +44,48 @@ double fill_value(const std::vector<std::string>& fill, int64_t i) {
   return product + std::strtod(fill[4].c_str(), nullptr);
 }
 
-template <class T> T element(const GoldenCase& c, int64_t i) {
-  if (!c.fill.empty()) {
-    const double v = fill_value(c.fill, i);
-    if constexpr (std::is_same_v<T, bool>) return v != 0;
-    else return static_cast<T>(v);
-  }
-  const std::string& text = c.values[i];
-  if constexpr (std::is_same_v<T, bool>) return text == "1";
-  else if constexpr (std::is_floating_point_v<T>) return static_cast<T>(std::strtod(text.c_str(), nullptr));
-  else return static_cast<T>(std::stoll(text));
+// The large summarised tensors are given by a fill formula instead of their values.
+tg::Tensor filled(const std::string& name) {
+  const std::vector<std::string> fill = words(golden::print.text(name + "/fill"));
+  const tg::Shape shape = golden::print.tensor(name + "/shape").to_vector<int64_t>();
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  return tg::dispatch(golden::dtype_named(golden::print.text(name + "/dtype")), [&]<class T>() {
+    std::vector<T> data;
+    for (int64_t i = 0; i < n; ++i) {
+      const double v = fill_value(fill, i);
+      if constexpr (std::is_same_v<T, bool>) data.push_back(v != 0);
+      else data.push_back(static_cast<T>(v));
+    }
+    return tg::from_vector<T>(data, shape);
+  });
 }
 
-tg::Tensor build(const GoldenCase& c) {
-  int64_t n = 1;
-  for (int64_t s : c.shape) n *= s;
-  tg::Tensor t = tg::dispatch(c.dtype, [&]<class T>() {
-    std::vector<T> data;
-    for (int64_t i = 0; i < n; ++i) data.push_back(element<T>(c, i));
-    return tg::from_vector<T>(data, c.shape);
-  });
-  for (const auto& view : c.views) {
+tg::Tensor build(const std::string& name) {
+  tg::Tensor t = golden::print.has(name + "/values") ? golden::print.tensor(name + "/values") : filled(name);
+  for (int k = 0; golden::print.has(name + "/view" + std::to_string(k)); ++k) {
+    const std::vector<std::string> view = words(golden::print.text(name + "/view" + std::to_string(k)));
     if (view[0] == "transpose") t = t.transpose(std::stoll(view[1]), std::stoll(view[2]));
     if (view[0] == "narrow") t = t.narrow(std::stoll(view[1]), std::stoll(view[2]), std::stoll(view[3]));
     if (view[0] == "expand") t = t.expand(to_shape(view, 1));
   }
-  if (c.is_sparse) t = tg::sparse_coo_tensor(tg::from_vector<int64_t>(c.indices, c.indices_shape), t, c.sparse_size);
+  if (golden::print.has(name + "/indices"))
+    t = tg::sparse_coo_tensor(golden::print.tensor(name + "/indices"), t,
+                              golden::print.tensor(name + "/sparse_size").to_vector<int64_t>());
   return t;
 }
 
 }  // namespace
 
 TEST_CASE("every golden tensor prints exactly as PyTorch 1.13 prints it") {
-  const std::vector<GoldenCase> cases = read_golden();
+  const std::vector<std::string> cases = golden::print.cases("", "expected");
   CHECK(cases.size() >= 40);
-  for (const GoldenCase& c : cases) {
-    INFO("case: ", c.name);
-    CHECK(tg::core::format_tensor(build(c), c.suffixes) == c.expected);
+  for (const std::string& name : cases) {
+    INFO("case: ", name);
+    const std::vector<std::string> suffixes =
+        golden::print.has(name + "/suffix") ? std::vector<std::string>{golden::print.text(name + "/suffix")}
+                                            : std::vector<std::string>{};
+    CHECK(tg::core::format_tensor(build(name), suffixes) == golden::print.text(name + "/expected"));
   }
 }
 

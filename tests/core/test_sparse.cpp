@@ -2,32 +2,19 @@
 // checks, coalesce, densifying, and how sparse gradients accumulate into .grad.
 #include <doctest/doctest.h>
 
-#include <tapegrad/autograd/node.h>
 #include <tapegrad/tapegrad.h>
+
+#include "../support/fixtures.h"
 
 namespace {
 
 // A (V, D) gradient with one row of ones per listed row: what an Embedding lookup
 // of `rows` sends back for a loss of sum(output).
 tg::Tensor row_gradient(const std::vector<int64_t>& rows, int64_t V = 5, int64_t D = 2) {
-  const int64_t n = static_cast<int64_t>(rows.size());
-  return tg::sparse_coo_tensor(tg::from_vector(rows, {1, n}), tg::ones({n, D}), {V, D});
+  return fixtures::row_gradient(rows, tg::ones({static_cast<int64_t>(rows.size()), D}), V);
 }
 
-// A lookup of `rows` in w whose backward is sparse, like Embedding(sparse = true).
-tg::Tensor sparse_lookup(const tg::Tensor& w, const std::vector<int64_t>& rows) {
-  const int64_t n = static_cast<int64_t>(rows.size()), D = w.size(1);
-  tg::Tensor out = tg::zeros({n, D}, w.dtype());
-  {
-    tg::NoGradGuard no_grad;
-    for (int64_t i = 0; i < n; ++i) out[i].copy_(w[rows[i]]);
-  }
-  if (!tg::autograd::should_record({w})) return out;
-  return tg::autograd::record("SparseLookupBackward", out, {w},
-                              [rows, shape = w.sizes(), n](const tg::Tensor& grad) -> tg::autograd::Gradients {
-                                return {tg::sparse_coo_tensor(tg::from_vector(rows, {1, n}), grad.clone(), shape)};
-                              });
-}
+using fixtures::sparse_lookup;
 
 std::vector<float> dense_values(const tg::Tensor& t) { return t.to_dense().to_vector<float>(); }
 

@@ -6,25 +6,25 @@ tests/core/test_print.cpp reads. Each case lets the C++ side rebuild the same te
 from explicit values (or from a fill formula both sides evaluate in double, for the
 large summarised ones), apply the same views, and pass the same autograd suffixes.
 
-File format, one record per case, keys one per line:
-  case NAME
-  dtype float32|float64|int32|int64|bool
-  shape D0 D1 ...            (nothing after "shape" for a 0-d tensor)
-  values V V ...             (row-major, Python repr: nan, inf, -0.0 included)
-  fill arange START STEP     (instead of values: START + i * STEP, cast to dtype)
-  fill mod MUL MOD SCALE OFFSET   ((i * MUL) % MOD * SCALE + OFFSET, cast to dtype)
-  view transpose A B | view narrow DIM START LENGTH | view expand D0 D1 ...
-  sparse SIZE0 SIZE1 ...     (the tensor above is the values; indices follow)
-  indices_shape SPARSE_DIM NNZ
-  indices I I ...
-  suffix TEXT                (what autograd passes: requires_grad=True, grad_fn=<...>)
-  expected N                 (then N lines: the exact str(t))
-  end
+Records (tests/golden/golden_writer.py) keyed <case>/<field>, the case name with
+"_" for spaces:
+  values          the tensor before views, in its dtype (its values, for a sparse case)
+  dtype, shape, fill   instead of values, for the large summarised ones: the dtype name,
+                  the int64 sizes and the formula as text, "arange START STEP"
+                  (START + i * STEP) or "mod MUL MOD SCALE OFFSET" ((i * MUL) % MOD *
+                  SCALE + OFFSET), evaluated in double and cast to dtype
+  view<k>         text: "transpose A B", "narrow DIM START LENGTH" or "expand D0 D1 ...",
+                  applied in order k = 0, 1, ...
+  sparse_size, indices   (sparse cases) the int64 size and indices of a COO tensor
+                  whose values are the tensor above
+  suffix          text: what autograd passes (requires_grad=True, grad_fn=<...>)
+  expected        text: the exact str(t)
 """
 import math
-import os
 
 import torch
+
+from golden_writer import GoldenWriter
 
 DTYPES = {
     "float32": torch.float32,
@@ -74,7 +74,7 @@ def build_base(c):
         base = torch.tensor([float(v) for v in data], dtype=torch.float64)
     else:
         base = torch.tensor([int(v) for v in data], dtype=torch.int64)
-    return base.to(DTYPES[c["dtype"]]).reshape(shape), shape, data
+    return base.to(DTYPES[c["dtype"]]).reshape(shape), shape
 
 
 def apply_views(t, views):
@@ -88,16 +88,8 @@ def apply_views(t, views):
     return t
 
 
-def value_text(v, dtype):
-    if dtype == "bool":
-        return "1" if v else "0"
-    if dtype.startswith("float"):
-        return repr(float(v))
-    return str(int(v))
-
-
 def record(c):
-    base, shape, data = build_base(c)
+    base, shape = build_base(c)
     if c["sparse"]:
         indices, size = c["sparse"]
         t = torch.sparse_coo_tensor(torch.tensor(indices, dtype=torch.int64).reshape(len(indices), -1)
@@ -109,36 +101,27 @@ def record(c):
     elif c["grad"] is not None:
         t = c["grad"](t.requires_grad_())
         # The C++ test prints the op's result directly: record its values instead.
-        if not t.is_sparse:
-            assert not c["views"], "grad cases carry their result values, so no views"
-            data = [v for v in t.detach().reshape(-1).tolist()]
-            shape = list(t.shape)
-    op_result = c["grad"] not in (None, "leaf") and not t.is_sparse
-    lines = [f"case {c['name']}", f"dtype {c['dtype']}", "shape " + " ".join(map(str, shape))]
+        assert t.is_sparse or not c["views"], "grad cases carry their result values, so no views"
+    op_result = c["grad"] not in (None, "leaf")
+    name = c["name"].replace(" ", "_")
     if c["fill"] and not op_result:
-        lines.append("fill " + " ".join(repr(x) if isinstance(x, float) else str(x) for x in c["fill"]))
+        records.text(f"{name}/dtype", c["dtype"])
+        records.tensor(f"{name}/shape", torch.tensor(shape, dtype=torch.int64))
+        records.text(f"{name}/fill", " ".join(repr(x) if isinstance(x, float) else str(x) for x in c["fill"]))
+    elif op_result:
+        records.tensor(f"{name}/values", t._values() if t.is_sparse else t)
     else:
-        lines.append("values " + " ".join(value_text(v, c["dtype"]) for v in data))
-    for v in c["views"]:
-        lines.append("view " + " ".join(map(str, v)))
+        records.tensor(f"{name}/values", base)
+    for k, v in enumerate(c["views"]):
+        records.text(f"{name}/view{k}", " ".join(map(str, v)))
     if c["sparse"]:
-        indices, size = c["sparse"]
-        idx = t._indices()
-        lines.append("sparse " + " ".join(map(str, size)))
-        lines.append("indices_shape " + " ".join(map(str, idx.shape)))
-        lines.append("indices " + " ".join(map(str, idx.reshape(-1).tolist())))
-        if c["grad"] not in (None, "leaf"):
-            vals = t._values().detach()
-            lines[3] = "values " + " ".join(value_text(v, c["dtype"]) for v in vals.reshape(-1).tolist())
+        records.tensor(f"{name}/sparse_size", torch.tensor(c["sparse"][1], dtype=torch.int64))
+        records.tensor(f"{name}/indices", t._indices())
     if t.grad_fn is not None:
-        lines.append(f"suffix grad_fn=<{type(t.grad_fn).__name__}>")
+        records.text(f"{name}/suffix", f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
-        lines.append("suffix requires_grad=True")
-    expected = str(t).split("\n")
-    lines.append(f"expected {len(expected)}")
-    lines.extend(expected)
-    lines.append("end")
-    return "\n".join(lines)
+        records.text(f"{name}/suffix", "requires_grad=True")
+    records.text(f"{name}/expected", str(t))
 
 
 nan, inf = float("nan"), float("inf")
@@ -234,14 +217,7 @@ case("sparse summarised values", fill=("arange", 0.0, 0.5), shape=[400, 3],
      sparse=([list(range(400))], [400, 3]))
 
 
-def main():
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "print.txt")
-    with open(out, "w") as f:
-        f.write(f"# Generated by gen_print.py with torch {torch.__version__}; do not edit.\n")
-        for c in CASES:
-            f.write(record(c) + "\n")
-    print(f"wrote {len(CASES)} cases to {out}")
-
-
-if __name__ == "__main__":
-    main()
+records = GoldenWriter()
+for c in CASES:
+    record(c)
+records.save("print.txt")

@@ -1,6 +1,10 @@
 // Gradient clipping with sparse gradients, against PyTorch's clipping of the same
 // gradient densified (PyTorch 1.13 cannot clip a sparse gradient with norm_type inf).
-#include "golden.h"
+#include <doctest/doctest.h>
+
+#include <tapegrad/tapegrad.h>
+
+#include "../support/golden.h"
 
 namespace F = tg::nn::functional;
 
@@ -29,11 +33,11 @@ TEST_CASE("clip_grad_norm_ takes a sparse gradient's norm after merging duplicat
     REQUIRE(grad.is_sparse());
     const double norm_type = std::string(p) == "inf" ? INFINITY : 2.0;
     const double total = tg::nn::utils::clip_grad_norm_({s.emb.weight, s.lin}, 1.0, norm_type);
-    CHECK(total == doctest::Approx(golden::scalar(std::string("clip/total_") + p)).epsilon(1e-12));
+    CHECK(total == doctest::Approx(golden::embedding.scalar(std::string("clip/total_") + p)).epsilon(1e-12));
     CHECK(s.emb.weight.grad().is_same(grad));  // the same object, updated in place
     CHECK(grad.is_sparse());
-    golden::check_close(grad, std::string("clip/emb_grad_") + p, 1e-12, 1e-12);
-    golden::check_close(s.lin.grad(), std::string("clip/lin_grad_") + p, 1e-12, 1e-12);
+    golden::embedding.check_close(grad, std::string("clip/emb_grad_") + p, 1e-12, 1e-12);
+    golden::embedding.check_close(s.lin.grad(), std::string("clip/lin_grad_") + p, 1e-12, 1e-12);
   }
 }
 

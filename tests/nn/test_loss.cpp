@@ -1,5 +1,9 @@
 // Losses against PyTorch 1.13 (tests/golden/gen_embedding.py, section 7) and gradcheck.
-#include "golden.h"
+#include <doctest/doctest.h>
+
+#include <tapegrad/tapegrad.h>
+
+#include "../support/golden.h"
 
 namespace F = tg::nn::functional;
 using tg::nn::Reduction;
@@ -10,34 +14,35 @@ const char* tag(Reduction r) { return r == Reduction::Mean ? "mean" : r == Reduc
 
 TEST_CASE("mse_loss and its gradient match PyTorch for mean, sum and none") {
   for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
-    const tg::Tensor x = golden::tensor("loss/x").requires_grad_();
-    const tg::Tensor loss = F::mse_loss(x, golden::tensor("loss/y"), r);
+    const tg::Tensor x = golden::embedding.leaf("loss/x");
+    const tg::Tensor loss = F::mse_loss(x, golden::embedding.tensor("loss/y"), r);
     loss.backward(tg::ones_like(loss));
-    golden::check_close(loss, std::string("loss/mse_") + tag(r), 1e-12, 1e-12);
-    golden::check_close(x.grad(), std::string("loss/mse_") + tag(r) + "_grad", 1e-12, 1e-12);
+    golden::embedding.check_close(loss, std::string("loss/mse_") + tag(r), 1e-12, 1e-12);
+    golden::embedding.check_close(x.grad(), std::string("loss/mse_") + tag(r) + "_grad", 1e-12, 1e-12);
   }
 }
 
 TEST_CASE("binary_cross_entropy_with_logits matches PyTorch and stays finite at logits of +-40") {
   for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
-    const tg::Tensor x = golden::tensor("loss/x").requires_grad_();
-    const tg::Tensor loss = F::binary_cross_entropy_with_logits(x, golden::tensor("loss/y"), r);
+    const tg::Tensor x = golden::embedding.leaf("loss/x");
+    const tg::Tensor loss = F::binary_cross_entropy_with_logits(x, golden::embedding.tensor("loss/y"), r);
     loss.backward(tg::ones_like(loss));
-    golden::check_close(loss, std::string("loss/bce_") + tag(r), 1e-12, 1e-12);
-    golden::check_close(x.grad(), std::string("loss/bce_") + tag(r) + "_grad", 1e-12, 1e-12);
+    golden::embedding.check_close(loss, std::string("loss/bce_") + tag(r), 1e-12, 1e-12);
+    golden::embedding.check_close(x.grad(), std::string("loss/bce_") + tag(r) + "_grad", 1e-12, 1e-12);
   }
-  golden::check_close(F::binary_cross_entropy_with_logits(golden::tensor("loss/x"), golden::tensor("loss/y"),
-                                                          Reduction::Mean, golden::tensor("loss/pos_weight")),
-                      "loss/bce_pos_weight", 1e-12, 1e-12);
+  const tg::Tensor x = golden::embedding.tensor("loss/x"), y = golden::embedding.tensor("loss/y");
+  golden::embedding.check_close(
+      F::binary_cross_entropy_with_logits(x, y, Reduction::Mean, golden::embedding.tensor("loss/pos_weight")),
+      "loss/bce_pos_weight", 1e-12, 1e-12);
 }
 
 TEST_CASE("nll_loss with ignore_index matches PyTorch for mean, sum and none") {
   for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
-    const tg::Tensor lp = golden::tensor("loss/log_softmax").requires_grad_();
-    const tg::Tensor loss = F::nll_loss(lp, golden::tensor("loss/target"), r);
+    const tg::Tensor lp = golden::embedding.leaf("loss/log_softmax");
+    const tg::Tensor loss = F::nll_loss(lp, golden::embedding.tensor("loss/target"), r);
     loss.backward(tg::ones_like(loss));
-    golden::check_close(loss, std::string("loss/nll_") + tag(r), 1e-12, 1e-12);
-    golden::check_close(lp.grad(), std::string("loss/nll_") + tag(r) + "_grad", 1e-12, 1e-12);
+    golden::embedding.check_close(loss, std::string("loss/nll_") + tag(r), 1e-12, 1e-12);
+    golden::embedding.check_close(lp.grad(), std::string("loss/nll_") + tag(r) + "_grad", 1e-12, 1e-12);
   }
 }
 

@@ -6,15 +6,14 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
+
 using namespace tg::optim;
 
 namespace {
 // V = 6 rows of width D = 3; duplicates in the index list on purpose.
-tg::Tensor sparse_rows(std::vector<int64_t> rows, double scale) {
-  const int64_t nnz = static_cast<int64_t>(rows.size());
-  std::vector<double> values(nnz * 3);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = scale * (static_cast<double>(i % 7) - 2.5);
-  return tg::sparse_coo_tensor(tg::from_vector(rows, {1, nnz}), tg::from_vector(values, {nnz, 3}), {6, 3});
+tg::Tensor sparse_rows(const std::vector<int64_t>& rows, double scale) {
+  return fixtures::row_gradient(rows, fixtures::cyclic_values(static_cast<int64_t>(rows.size()), 3, scale, 7, 2.5), 6);
 }
 const std::vector<std::vector<int64_t>> kSteps{{1, 3, 1, 4}, {4, 1, 0}, {}, {2, 2, 2, 5}, {5, 0, 5, 3, 3}};
 

@@ -4,13 +4,14 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
+
 using namespace tg::optim;
 
 namespace {
 tg::Tensor leaf(tg::Shape shape = {4, 2}) { return tg::zeros(shape, tg::kFloat64).requires_grad_(); }
-tg::Tensor row_grad(std::vector<int64_t> rows, int64_t num_rows = 4) {
-  const int64_t nnz = static_cast<int64_t>(rows.size());
-  return tg::sparse_coo_tensor(tg::from_vector(rows, {1, nnz}), tg::ones({nnz, 2}, tg::kFloat64), {num_rows, 2});
+tg::Tensor row_grad(const std::vector<int64_t>& rows, int64_t num_rows = 4) {
+  return fixtures::row_gradient(rows, tg::ones({static_cast<int64_t>(rows.size()), 2}, tg::kFloat64), num_rows);
 }
 }  // namespace
 

@@ -9,6 +9,8 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
+
 using namespace tg::optim;
 
 namespace {
@@ -21,7 +23,7 @@ tg::Tensor grad_for(int s, bool sparse) {
   const std::vector<int64_t> rows{s % 5, (s * 3) % 5, s % 5};
   std::vector<double> values(rows.size() * 2);
   for (size_t i = 0; i < values.size(); ++i) values[i] = std::sin(1.0 + s * 7.0 + static_cast<double>(i));
-  const tg::Tensor g = tg::sparse_coo_tensor(tg::from_vector(rows, {1, 3}), tg::from_vector(values, {3, 2}), {5, 2});
+  const tg::Tensor g = fixtures::row_gradient(rows, tg::from_vector(values, {3, 2}), 5);
   return sparse ? g : g.to_dense();
 }
 

@@ -7,15 +7,14 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
+
 using namespace tg::optim;
 
 namespace {
 // Rows of a 6 x 3 table, duplicates on purpose.
-tg::Tensor sparse_rows(std::vector<int64_t> rows, double scale) {
-  const int64_t nnz = static_cast<int64_t>(rows.size());
-  std::vector<double> values(nnz * 3);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = scale * (static_cast<double>(i % 5) - 1.5);
-  return tg::sparse_coo_tensor(tg::from_vector(rows, {1, nnz}), tg::from_vector(values, {nnz, 3}), {6, 3});
+tg::Tensor sparse_rows(const std::vector<int64_t>& rows, double scale) {
+  return fixtures::row_gradient(rows, fixtures::cyclic_values(static_cast<int64_t>(rows.size()), 3, scale, 5, 1.5), 6);
 }
 
 // The same gradients through step() (via .grad) and through step_with: equal tables.
