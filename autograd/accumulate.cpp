@@ -48,8 +48,7 @@ Gradients AccumulateGrad::apply(const Tensor& grad) {
     existing = owned(grad);
   } else if (existing.is_sparse() && grad.is_sparse()) {
     // In place into the existing object: whoever holds .grad sees the new entries.
-    Tensor sum = core::sparse_add(existing, grad);
-    *existing.impl()->sparse = *sum.impl()->sparse;
+    core::assign_sparse_(existing, core::sparse_add(existing, grad));
   } else if (existing.is_sparse()) {
     Tensor dense = core::clone(grad);
     core::add_sparse_into(dense, existing);
@@ -80,12 +79,11 @@ void zero_grad(const Tensor& param, bool set_to_none) {
     grad_meta->grad_accumulator.reset();
   }
   if (grad.is_sparse()) {
-    const Tensor empty = core::sparse_empty(grad.sizes(), grad.dtype());
-    *grad.impl()->sparse = *empty.impl()->sparse;
+    core::assign_sparse_(grad, core::sparse_empty(grad.sizes(), grad.dtype()));  // bumps the version
   } else {
     core::fill(grad, 0.0);
+    grad.bump_version();
   }
-  grad.bump_version();
 }
 
 }  // namespace tg::autograd

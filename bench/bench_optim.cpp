@@ -1,4 +1,4 @@
-// One optimizer step with a sparse gradient on a (V, 128) float32 table, V = 1e4,
+// coalesce(), and one optimizer step with a sparse gradient on a (V, 128) float32 table, V = 1e4,
 // 1e5, 1e6, on one thread: tapegrad beside a plain single-pass C loop doing the same
 // work. A sparse step must cost O(rows x D): flat across V.
 //
@@ -201,6 +201,27 @@ template <bool Tuned> void sgd_sparse_plain(benchmark::State& state) {
   benchmark::DoNotOptimize(theta);
 }
 
+// coalesce() alone: sort the entries by row and sum the repeats into a new tensor.
+void BM_Coalesce_tapegrad(benchmark::State& state) {
+  tg::set_num_threads(1);
+  const Batch batch = make_batch(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(batch.grad.coalesce());
+}
+
+void BM_Coalesce_plain(benchmark::State& state) {
+  const Batch batch = make_batch(state.range(0));
+  std::vector<float> sum(kDim), out(kEntries * kDim);
+  std::vector<int64_t> order(kEntries), rows(kEntries);
+  for (auto _ : state) {
+    int64_t n = 0;
+    for_each_coalesced_row<false>(batch, order, sum, [&](int64_t row, const float* g) {
+      rows[n] = row;
+      std::copy_n(g, kDim, &out[n++ * kDim]);
+    }, [](int64_t) {});
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+
 void BM_SparseAdam_plain(benchmark::State& s) { sparse_adam_plain<false>(s); }
 void BM_SparseAdam_plain_tuned(benchmark::State& s) { sparse_adam_plain<true>(s); }
 void BM_Adagrad_sparse_plain(benchmark::State& s) { adagrad_sparse_plain<false>(s); }
@@ -213,6 +234,8 @@ void BM_SGD_sparse_plain_tuned(benchmark::State& s) { sgd_sparse_plain<true>(s);
 void table_sizes(benchmark::internal::Benchmark* b) {
   b->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 }
+BENCHMARK(BM_Coalesce_tapegrad)->Apply(table_sizes);
+BENCHMARK(BM_Coalesce_plain)->Apply(table_sizes);
 BENCHMARK(BM_SparseAdam_tapegrad)->Apply(table_sizes);
 BENCHMARK(BM_SparseAdam_plain)->Apply(table_sizes);
 BENCHMARK(BM_SparseAdam_plain_tuned)->Apply(table_sizes);

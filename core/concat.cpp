@@ -1,6 +1,7 @@
 // Concatenation: the kernel behind tg::cat, tg::stack and sparse addition.
 #include <fmt/format.h>
 
+#include "checked.h"
 #include "concat.h"
 #include "layout.h"
 
@@ -25,7 +26,9 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
         throw ValueError(fmt::format("cat: tensors[{}] has shape {} but tensors[0] has {}; expected equal sizes "
                                      "except in dim {}", i, shape_string(t.sizes()), shape_string(first.sizes()), dim));
     dtype = promote_types(dtype, t.dtype());
-    total += t.size(dim);
+    if (!checked_add(total, t.size(dim), total))  // Note [Checked sizes]
+      throw ValueError(fmt::format("cat: the sizes in dim {} add up to more than {} (at tensors[{}] of shape {}); "
+                                   "expected a total that fits in int64", dim, kMaxSpan, i, shape_string(t.sizes())));
   }
   Shape out_shape = first.sizes();
   out_shape[dim] = total;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <type_traits>
 
+#include "checked.h"
 #include "layout.h"
 
 namespace tg {
@@ -104,7 +105,16 @@ Tensor arange(int64_t start, int64_t end, int64_t step, Dtype dtype) {
   if ((step > 0 && end < start) || (step < 0 && end > start))
     throw ValueError(fmt::format("arange: the range [{}, {}) cannot be walked with step {}; expected the "
                                  "step's sign to point from start to end", start, end, step));
-  const int64_t n = (end - start + step + (step > 0 ? -1 : 1)) / step;
+  // The length in unsigned 64-bit arithmetic: end - start overflows int64 for a range
+  // such as [-2^62, 2^62), and the length must fit before make_tensor checks its bytes.
+  const uint64_t distance = step > 0 ? static_cast<uint64_t>(end) - static_cast<uint64_t>(start)
+                                     : static_cast<uint64_t>(start) - static_cast<uint64_t>(end);
+  const uint64_t stride = step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+  const uint64_t length = distance / stride + (distance % stride != 0);
+  if (length > static_cast<uint64_t>(core::kMaxSpan))
+    throw ValueError(fmt::format("arange: the range [{}, {}) with step {} has {} elements; expected at most {}",
+                                 start, end, step, length, core::kMaxSpan));
+  const auto n = static_cast<int64_t>(length);
   Tensor out = core::make_tensor({n}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = static_cast<T*>(out.raw_data());
@@ -133,6 +143,7 @@ Tensor linspace(double start, double end, int64_t steps, Dtype dtype) {
 }
 
 Tensor eye(int64_t n, Dtype dtype) {
+  if (n < 0) throw ValueError(fmt::format("eye: n = {} is negative; expected n >= 0", n));
   Tensor out = zeros({n, n}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = static_cast<T*>(out.raw_data());

@@ -6,15 +6,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
+#include "checked.h"
 #include "loops.h"
 
 namespace tg::core {
 
 int64_t numel_of(const Shape& sizes) {
-  int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
-  return n;
+  // Checked too: a shape that reaches here unvalidated raises instead of wrapping.
+  return checked_numel(nullptr, sizes, 1, kFloat32);
 }
 
 Shape contiguous_strides(const Shape& sizes) {
@@ -28,12 +29,13 @@ Shape contiguous_strides(const Shape& sizes) {
 }
 
 Tensor make_tensor(Shape sizes, Dtype dtype, bool zero) {
-  for (int64_t s : sizes)
-    if (s < 0)
-      throw ValueError(fmt::format("Trying to create tensor with negative dimension {}: {}", s,
-                                   shape_string(sizes)));
+  const int64_t nbytes = checked_nbytes(sizes, dtype);  // Note [Checked sizes]: before any allocation
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(numel_of(sizes) * element_size(dtype), zero);
+  try {
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(nbytes), zero);
+  } catch (const std::bad_alloc&) {
+    throw_out_of_memory(sizes, dtype, nbytes);
+  }
   impl->strides = contiguous_strides(sizes);
   impl->sizes = std::move(sizes);
   impl->dtype = dtype;
@@ -41,6 +43,7 @@ Tensor make_tensor(Shape sizes, Dtype dtype, bool zero) {
 }
 
 Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset) {
+  checked_numel(nullptr, sizes, 1, base.dtype());  // Note [Checked sizes]: a view counts elements only
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = base.impl()->storage;
   impl->sizes = std::move(sizes);

@@ -95,13 +95,15 @@ Tensor randint(int64_t high, Shape sizes, Dtype dtype) { return randint(0, high,
 
 Tensor randperm(int64_t n, Dtype dtype) {
   if (n < 0) throw ValueError(fmt::format("randperm: n = {} is negative; expected n >= 0", n));
-  std::vector<int64_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
+  // Drawn into a tensor, not a std::vector: its size is checked (Note [Checked sizes]).
+  Tensor perm = core::make_tensor({n}, kInt64);
+  int64_t* p = static_cast<int64_t*>(perm.raw_data());
+  std::iota(p, p + n, int64_t{0});
   {
     std::lock_guard lock(generator().mutex);
-    std::shuffle(perm.begin(), perm.end(), generator().engine);
+    std::shuffle(p, p + n, generator().engine);
   }
-  return core::cast(from_vector(perm), dtype);
+  return core::cast(perm, dtype);
 }
 
 }  // namespace tg

@@ -125,6 +125,13 @@ template <class T> double row_norm(const T* row, int64_t n, int64_t stride, doub
 
 }  // namespace
 
+void check_max_norm(const char* where, double max_norm) {
+  if (!(max_norm >= 0))  // Note [max_norm is a bound]; also refuses NaN
+    throw ValueError(fmt::format("{}: max_norm = {} is {}; expected max_norm >= 0 (a row's norm is never "
+                                 "negative, and a negative bound would flip the sign of the rows it rescales)",
+                                 where, max_norm, std::isnan(max_norm) ? "not a number" : "negative"));
+}
+
 void renorm_rows(const Tensor& table, const Tensor& indices, double max_norm, double norm_type) {
   const Tensor idx = contiguous(indices);
   const int64_t n = idx.numel(), width = table.size(1);

@@ -25,6 +25,12 @@ void check_lookup_indices(const char* where, const Tensor& indices, int64_t num_
 // table (V, D), indices of any shape S (validated) -> a fresh contiguous (S..., D).
 Tensor gather_rows(const Tensor& table, const Tensor& indices);
 
+// Note [max_norm is a bound]: max_norm must be >= 0 (tg::ValueError otherwise, NaN
+// included). PyTorch accepts a negative one and then multiplies every referenced row
+// by max_norm / (norm + 1e-7) < 0, flipping its sign; a norm is never negative, so no
+// negative bound means anything. norm_type is any p, as in PyTorch (p <= 0 included).
+void check_max_norm(const char* where, double max_norm);
+
 // Scales, in place, every distinct referenced row whose p-norm exceeds max_norm by
 // max_norm / (norm + 1e-7). Does not validate and does not bump the version: the
 // caller (tg::embedding_renorm_) does both, once per call.

@@ -4,8 +4,9 @@
 // Embedding's backward emits one (row, values) entry per lookup and keeps duplicates:
 // merging them needs a sort, and SGD gives the same result without one (its update is
 // linear in the gradient). Optimizers that square the gradient (Adagrad, SparseAdam)
-// coalesce first. Adding two sparse tensors concatenates their entries for the same
-// reason; only coalesce() sorts and merges.
+// sum each row first. Adding two sparse tensors concatenates their entries for the same
+// reason; only SummedRows (Note [summed rows]) sorts and merges, for coalesce() and
+// for those optimizers.
 #include "sparse.h"
 
 #include <fmt/format.h>
@@ -14,10 +15,12 @@
 #include <cstring>
 #include <numeric>
 
+#include "checked.h"
 #include "concat.h"
 #include "elementwise.h"
 #include "layout.h"
 #include "prefetch.h"
+#include "summed_rows.h"
 
 namespace tg {
 
@@ -27,16 +30,6 @@ const SparseParts& parts(const Tensor& t, const char* where) {
   if (!t.is_sparse())
     throw TypeError(fmt::format("{}: the tensor is dense; expected a sparse COO tensor", where));
   return *t.impl()->sparse;
-}
-
-// Row-major position of each entry over the sparse dims: one int64 per entry.
-std::vector<int64_t> linear_positions(const Tensor& indices, const Shape& size) {
-  const int64_t sparse_dim = indices.size(0), nnz = indices.size(1);
-  const int64_t* idx = indices.data_ptr<int64_t>();
-  std::vector<int64_t> out(nnz, 0);
-  for (int64_t d = 0; d < sparse_dim; ++d)
-    for (int64_t k = 0; k < nnz; ++k) out[k] = out[k] * size[d] + idx[d * nnz + k];
-  return out;
 }
 
 }  // namespace
@@ -62,6 +55,7 @@ Tensor sparse_coo_tensor(const Tensor& indices, const Tensor& values, Shape size
     if (values.size(d + 1) != size[sparse_dim + d])
       throw ValueError(fmt::format("sparse_coo_tensor: values have shape {} but size is {}; expected the dense "
                                    "dims to match", shape_string(values.sizes()), shape_string(size)));
+  core::checked_numel("sparse_coo_tensor", size, 1, values.dtype());  // Note [Checked sizes]: countable, >= 0
   const Tensor idx = core::contiguous(indices);
   const int64_t* p = idx.data_ptr<int64_t>();
   for (int64_t d = 0; d < sparse_dim; ++d)
@@ -89,38 +83,28 @@ int64_t Tensor::dense_dim() const { return is_sparse() ? values().dim() - 1 : 0;
 bool Tensor::is_coalesced() const { return parts(*this, "is_coalesced").coalesced; }
 
 Tensor Tensor::coalesce() const {
-  const SparseParts& sp = parts(*this, "coalesce");
-  if (sp.coalesced) return *this;
-  const Tensor idx = indices(), vals = values();
-  const int64_t nnz = idx.size(1), sparse_dim = idx.size(0);
-  const std::vector<int64_t> position = linear_positions(idx, sizes());
-  std::vector<int64_t> order(nnz);
-  std::iota(order.begin(), order.end(), 0);
-  // Stable, so equal indices are summed in their original order: deterministic sums.
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return position[a] < position[b]; });
-  std::vector<int64_t> unique_first;  // into `order`
-  for (int64_t k = 0; k < nnz; ++k)
-    if (k == 0 || position[order[k]] != position[order[k - 1]]) unique_first.push_back(k);
-  const int64_t n_unique = static_cast<int64_t>(unique_first.size());
+  if (parts(*this, "coalesce").coalesced) return *this;
+  const core::SummedRows rows(*this, dtype());
+  const int64_t n_unique = rows.rows(), sparse_dim = this->sparse_dim(), width = rows.width();
   Tensor new_idx = core::make_tensor({sparse_dim, n_unique}, kInt64);
-  Shape value_shape = vals.sizes();
+  Shape value_shape = values().sizes();
   value_shape[0] = n_unique;
-  Tensor new_vals = core::make_tensor(value_shape, vals.dtype(), /*zero=*/true);
-  const int64_t row = nnz == 0 ? 0 : vals.numel() / nnz;
-  const int64_t* src_idx = idx.data_ptr<int64_t>();
+  Tensor new_vals = core::make_tensor(value_shape, dtype());
   int64_t* dst_idx = new_idx.data_ptr<int64_t>();
-  dispatch(vals.dtype(), [&]<class T>() {
-    const T* src = static_cast<const T*>(vals.raw_data());
+  dispatch(dtype(), [&]<class T>() {
     T* dst = static_cast<T*>(new_vals.raw_data());
-    for (int64_t u = 0; u < n_unique; ++u) {
-      const int64_t end = u + 1 < n_unique ? unique_first[u + 1] : nnz;
-      for (int64_t d = 0; d < sparse_dim; ++d) dst_idx[d * n_unique + u] = src_idx[d * nnz + order[unique_first[u]]];
-      T* out_row = dst + u * row;
-      for (int64_t k = unique_first[u]; k < end; ++k) {
-        const T* in_row = src + order[k] * row;
-        for (int64_t j = 0; j < row; ++j) out_row[j] = static_cast<T>(out_row[j] + in_row[j]);
+    int64_t u = 0;
+    rows.for_each<T>([&](int64_t position, const T* summed) {
+      for (int64_t d = sparse_dim - 1; d >= 0; --d) {  // the position back into indices
+        dst_idx[d * n_unique + u] = position % size(d);
+        position /= size(d);
       }
-    }
+      // 0 + sum, as PyTorch sums into zeros: the same value, except that a row summing
+      // to -0.0 comes out +0.0.
+      T* out_row = dst + u * width;
+      for (int64_t j = 0; j < width; ++j) out_row[j] = static_cast<T>(T(0) + summed[j]);
+      ++u;
+    });
   });
   return sparse_coo_tensor(new_idx, new_vals, sizes(), /*is_coalesced=*/true);
 }
@@ -133,6 +117,15 @@ Tensor Tensor::to_dense() const {
 }
 
 namespace core {
+
+std::vector<int64_t> linear_positions(const Tensor& indices, const Shape& size) {
+  const int64_t sparse_dim = indices.size(0), nnz = indices.size(1);
+  const int64_t* idx = indices.data_ptr<int64_t>();
+  std::vector<int64_t> out(nnz, 0);
+  for (int64_t d = 0; d < sparse_dim; ++d)
+    for (int64_t k = 0; k < nnz; ++k) out[k] = out[k] * size[d] + idx[d * nnz + k];
+  return out;
+}
 
 Tensor sparse_empty(Shape size, Dtype dtype) {
   Shape value_shape{0};
@@ -181,6 +174,62 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
     }
   });
   if (!target.is_same(dense)) copy_into(dense, target);
+}
+
+Tensor merge_coalesced(const Tensor& a, double alpha, const Tensor& b, double beta) {
+  const Dtype dtype = promote_types(a.dtype(), b.dtype());
+  const std::vector<int64_t> pa = linear_positions(a.indices(), a.sizes());
+  const std::vector<int64_t> pb = linear_positions(b.indices(), b.sizes());
+  const int64_t na = a._nnz(), nb = b._nnz(), sparse_dim = a.sparse_dim();
+  // First pass counts the union of rows, so the result is allocated once at its size.
+  int64_t total = 0;
+  for (int64_t i = 0, j = 0; i < na || j < nb; ++total) {
+    if (j == nb || (i < na && pa[i] < pb[j])) ++i;
+    else if (i == na || pb[j] < pa[i]) ++j;
+    else ++i, ++j;
+  }
+  Tensor indices = make_tensor({sparse_dim, total}, kInt64);
+  Shape value_shape = a.values().sizes();
+  value_shape[0] = total;
+  Tensor values = make_tensor(value_shape, dtype);
+  const int64_t width = total == 0 ? 0 : values.numel() / total;
+  const Tensor va = cast(a.values(), dtype), vb = cast(b.values(), dtype);
+  int64_t* out_idx = indices.data_ptr<int64_t>();
+  const int64_t *a_idx = a.indices().data_ptr<int64_t>(), *b_idx = b.indices().data_ptr<int64_t>();
+  dispatch_floating(dtype, [&]<class T>() {
+    const T *ra = static_cast<const T*>(va.raw_data()), *rb = static_cast<const T*>(vb.raw_data());
+    T* out = static_cast<T*>(values.raw_data());
+    const T sa = static_cast<T>(alpha), sb = static_cast<T>(beta);
+    int64_t i = 0, j = 0;
+    for (int64_t u = 0; u < total; ++u) {
+      const bool take_a = i < na && (j == nb || pa[i] <= pb[j]);
+      const bool take_b = j < nb && (i == na || pb[j] <= pa[i]);
+      for (int64_t d = 0; d < sparse_dim; ++d)
+        out_idx[d * total + u] = take_a ? a_idx[d * na + i] : b_idx[d * nb + j];
+      T* row = out + u * width;
+      if (take_a && take_b)
+        for (int64_t c = 0; c < width; ++c) row[c] = sa * ra[i * width + c] + sb * rb[j * width + c];
+      else if (take_a)
+        for (int64_t c = 0; c < width; ++c) row[c] = sa * ra[i * width + c];
+      else
+        for (int64_t c = 0; c < width; ++c) row[c] = sb * rb[j * width + c];
+      i += take_a;
+      j += take_b;
+    }
+  });
+  return sparse_coo_tensor(indices, values, a.sizes(), /*is_coalesced=*/true);
+}
+
+void assign_sparse_(const Tensor& target, const Tensor& source) {
+  parts(target, "assign_sparse_");
+  const SparseParts& from = parts(source, "assign_sparse_");
+  if (source.sizes() != target.sizes() || source.dtype() != target.dtype())
+    throw ValueError(fmt::format("assign_sparse_: the new contents have size {} and dtype {}; expected the "
+                                 "target's size {} and dtype {}", shape_string(source.sizes()),
+                                 dtype_name(source.dtype()), shape_string(target.sizes()),
+                                 dtype_name(target.dtype())));
+  *target.impl()->sparse = from;
+  target.bump_version();
 }
 
 Tensor sparse_mul_scalar(const Tensor& sparse, double scalar) {

@@ -7,7 +7,10 @@
 namespace tg {
 
 struct Storage {
-  // Zero-filled when `zero` is true; otherwise the contents are unspecified.
+  // Zero-filled when `zero` is true; otherwise the contents are unspecified. Throws
+  // std::bad_alloc when the memory cannot be had: core::make_tensor, which checks
+  // nbytes first, turns that into a tg::Error naming the bytes and the shape
+  // (Note [Checked sizes] in core/checked.h).
   explicit Storage(size_t nbytes, bool zero = false);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "../autograd/grad_mode.h"
+#include "../core/rows.h"
 
 namespace tg::nn {
 
@@ -25,6 +26,7 @@ Embedding::Embedding(EmbeddingOptions options) : options_(std::move(options)) {
   if (num_rows < 0 || width < 0)
     throw ValueError(fmt::format("Embedding: Trying to create tensor with negative dimension: num_embeddings = {}, "
                                  "embedding_dim = {}; expected sizes >= 0", num_rows, width));
+  if (options_.max_norm()) core::check_max_norm("Embedding", *options_.max_norm());
   if (options_.padding_idx())
     options_.padding_idx(normalize_padding_idx("Embedding", *options_.padding_idx(), num_rows));
   const bool requires_grad = !options_._freeze();

@@ -25,12 +25,6 @@ double dense_norm(const Tensor& t, double p) {
   return std::pow(acc, 1.0 / p);
 }
 
-// Replaces a sparse .grad's contents in place, so every holder of the handle sees it.
-void assign_sparse(const Tensor& grad, const Tensor& replacement) {
-  *grad.impl()->sparse = *replacement.impl()->sparse;
-  grad.bump_version();
-}
-
 }  // namespace
 
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type,
@@ -49,7 +43,7 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
   if (clip_coef >= 1.0) return total;
   for (const Tensor& g : grads) {
     if (g.is_sparse()) {
-      assign_sparse(g, core::sparse_mul_scalar(g, clip_coef));
+      core::assign_sparse_(g, core::sparse_mul_scalar(g, clip_coef));
     } else {
       core::binary_into(core::BinaryOp::Mul, g, core::wrapped_scalar(clip_coef));
       g.bump_version();
@@ -64,8 +58,8 @@ void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) 
     if (!g.defined()) continue;
     if (g.is_sparse()) {
       const Tensor merged = g.coalesce();
-      assign_sparse(g, sparse_coo_tensor(merged.indices(), core::clamp(merged.values(), -clip_value, clip_value),
-                                         merged.sizes(), /*is_coalesced=*/true));
+      const Tensor clamped = core::clamp(merged.values(), -clip_value, clip_value);
+      core::assign_sparse_(g, sparse_coo_tensor(merged.indices(), clamped, merged.sizes(), /*is_coalesced=*/true));
     } else {
       core::copy_into(g, core::clamp(g, -clip_value, clip_value));
       g.bump_version();

@@ -3,8 +3,6 @@
 // over every element (dense) or over the rows of the coalesced gradient (sparse).
 #include "adagrad.h"
 
-#include <fmt/format.h>
-
 #include <atomic>
 
 #include "row_kernels.h"
@@ -16,29 +14,13 @@ Adagrad::Adagrad(const std::vector<ParamGroup>& param_groups, const AdagradOptio
   add_param_groups(param_groups);
 }
 
-void Adagrad::validate(const OptimizerOptions& options) const {
-  const auto& o = static_cast<const AdagradOptions&>(options);
-  check_lr("Adagrad", o.lr());
-  check_non_negative("Adagrad", "lr_decay", o.lr_decay());
-  check_non_negative("Adagrad", "weight_decay", o.weight_decay());
-  check_non_negative("Adagrad", "initial_accumulator_value", o.initial_accumulator_value());
-  check_eps("Adagrad", o.eps(), /*allow_zero=*/true);
-}
-
 void Adagrad::on_param_added(const Tensor& param, const OptimizerOptions& options) {
   const double initial = static_cast<const AdagradOptions&>(options).initial_accumulator_value();
   slots_[param.impl()] = Slot{0, full(param.sizes(), initial, param.dtype()), initial};
 }
 
 void Adagrad::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const {
-  const auto& o = static_cast<const AdagradOptions&>(options);
-  if (grad.is_sparse() && o.weight_decay() != 0)
-    throw Error(fmt::format("{} has a sparse gradient, which cannot be combined with weight_decay = {}: "
-                            "weight_decay option is not compatible with sparse gradients, since decay changes "
-                            "every row while a sparse step only touches the rows in the gradient; expected "
-                            "weight_decay = 0. Put this parameter in a param group with weight_decay = 0, or use "
-                            "dense gradients (Embedding with sparse = false)",
-                            describe(param), o.weight_decay()));
+  check_sparse_without_decay(param, grad, static_cast<const AdagradOptions&>(options).weight_decay());
 }
 
 void Adagrad::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {

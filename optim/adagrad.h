@@ -11,7 +11,7 @@
 
 namespace tg::optim {
 
-struct AdagradOptions : OptimizerOptions {
+struct AdagradOptions : OptionsWithFields<AdagradOptions> {
   explicit AdagradOptions(double lr = 1e-2) : lr_(lr) {}
   AdagradOptions& lr(double value) { lr_ = value; return *this; }
   AdagradOptions& lr_decay(double value) { lr_decay_ = value; return *this; }
@@ -26,13 +26,14 @@ struct AdagradOptions : OptimizerOptions {
   double eps() const { return eps_; }
   bool maximize() const { return maximize_; }
 
-  double get_lr() const override { return lr_; }
-  void set_lr(double value) override { lr_ = value; }
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"lr_decay", &lr_decay_}, {"weight_decay", &weight_decay_},
-            {"initial_accumulator_value", &initial_accumulator_value_}, {"eps", &eps_},
-            {"maximize", nullptr, &maximize_}};
+  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
+  template <class Self, class Field> static void fields(Self& o, Field&& field) {
+    field("lr", o.lr_, OptionRule::non_negative);
+    field("lr_decay", o.lr_decay_, OptionRule::non_negative);
+    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
+    field("initial_accumulator_value", o.initial_accumulator_value_, OptionRule::non_negative);
+    field("eps", o.eps_, OptionRule::non_negative);
+    field("maximize", o.maximize_, OptionRule::any);
   }
 
  private:
@@ -49,7 +50,6 @@ class Adagrad : public Optimizer {
       : Adagrad(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
 
  protected:
-  void validate(const OptimizerOptions& options) const override;
   void on_param_added(const Tensor& param, const OptimizerOptions& options) override;
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;

@@ -16,15 +16,6 @@ Adam::Adam(const std::vector<ParamGroup>& param_groups, const AdamOptions& defau
   add_param_groups(param_groups);
 }
 
-void Adam::validate(const OptimizerOptions& options) const {
-  const auto& o = static_cast<const AdamOptions&>(options);
-  check_lr("Adam", o.lr());
-  check_eps("Adam", o.eps(), /*allow_zero=*/true);
-  check_beta("Adam", 0, std::get<0>(o.betas()));
-  check_beta("Adam", 1, std::get<1>(o.betas()));
-  check_non_negative("Adam", "weight_decay", o.weight_decay());
-}
-
 void Adam::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
   if (grad.is_sparse())
     throw TypeError(fmt::format("{} has a sparse gradient; Adam does not support sparse gradients, please consider "

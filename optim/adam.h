@@ -12,7 +12,7 @@
 
 namespace tg::optim {
 
-struct AdamOptions : OptimizerOptions {
+struct AdamOptions : OptionsWithFields<AdamOptions> {
   explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
   AdamOptions& lr(double value) { lr_ = value; return *this; }
   AdamOptions& betas(std::tuple<double, double> value) {
@@ -30,12 +30,15 @@ struct AdamOptions : OptimizerOptions {
   bool amsgrad() const { return amsgrad_; }
   bool maximize() const { return maximize_; }
 
-  double get_lr() const override { return lr_; }
-  void set_lr(double value) override { lr_ = value; }
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamOptions>(*this); }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"beta1", &beta1_}, {"beta2", &beta2_}, {"eps", &eps_}, {"weight_decay", &weight_decay_},
-            {"amsgrad", nullptr, &amsgrad_}, {"maximize", nullptr, &maximize_}};
+  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
+  template <class Self, class Field> static void fields(Self& o, Field&& field) {
+    field("lr", o.lr_, OptionRule::non_negative);
+    field("beta1", o.beta1_, OptionRule::beta);
+    field("beta2", o.beta2_, OptionRule::beta);
+    field("eps", o.eps_, OptionRule::non_negative);
+    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
+    field("amsgrad", o.amsgrad_, OptionRule::any);
+    field("maximize", o.maximize_, OptionRule::any);
   }
 
  private:
@@ -52,7 +55,6 @@ class Adam : public Optimizer {
       : Adam(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
 
  protected:
-  void validate(const OptimizerOptions& options) const override;
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;
   std::map<std::string, Tensor> save_state(const Tensor& param) const override;

@@ -55,27 +55,6 @@ const OptimizerOptions& ParamGroup::options() const { return const_cast<ParamGro
 
 // ---- shared checks
 
-void check_lr(const char* where, double lr, bool allow_zero) {
-  if (allow_zero ? !(lr >= 0) : !(lr > 0))
-    throw ValueError(fmt::format("{}: lr = {} is invalid; expected lr {} 0", where, lr, allow_zero ? ">=" : ">"));
-}
-
-void check_non_negative(const char* where, const char* option, double value) {
-  if (!(value >= 0))
-    throw ValueError(fmt::format("{}: {} = {} is invalid; expected {} >= 0", where, option, value, option));
-}
-
-void check_beta(const char* where, int index, double beta) {
-  if (!(beta >= 0 && beta < 1))
-    throw ValueError(fmt::format("{}: betas[{}] = {} is invalid; expected 0 <= beta{} < 1", where, index, beta,
-                                 index + 1));
-}
-
-void check_eps(const char* where, double eps, bool allow_zero) {
-  if (allow_zero ? !(eps >= 0) : !(eps > 0))
-    throw ValueError(fmt::format("{}: eps = {} is invalid; expected eps {} 0", where, eps, allow_zero ? ">=" : ">"));
-}
-
 Tensor step_tensor(int64_t step) { return scalar_tensor(static_cast<double>(step), kInt64); }
 
 int64_t step_from(const char* where, const std::map<std::string, Tensor>& state) {
@@ -160,31 +139,41 @@ std::string Optimizer::describe(const Tensor& param) const {
   return fmt::format("{}: parameter", name_);
 }
 
+void Optimizer::validate(const OptimizerOptions& options) const {
+  options.for_each_field([&](const OptionField& field) {
+    const double v = field.value;
+    if (field.rule == OptionRule::non_negative && !(v >= 0))
+      throw ValueError(fmt::format("{}: {} = {} is invalid; expected {} >= 0", name_, field.name, v, field.name));
+    if (field.rule == OptionRule::positive && !(v > 0))
+      throw ValueError(fmt::format("{}: {} = {} is invalid; expected {} > 0", name_, field.name, v, field.name));
+    // Named as PyTorch names them: "beta1" is betas[0].
+    if (field.rule == OptionRule::beta && !(v >= 0 && v < 1))
+      throw ValueError(fmt::format("{}: betas[{}] = {} is invalid; expected 0 <= {} < 1", name_,
+                                   field.name[4] - '1', v, field.name));
+  });
+  check_options(options);
+}
+
+void Optimizer::check_sparse_without_decay(const Tensor& param, const Tensor& grad, double weight_decay) const {
+  if (grad.is_sparse() && weight_decay != 0)
+    throw Error(fmt::format("{} has a sparse gradient, which cannot be combined with weight_decay = {}: the "
+                            "weight_decay option is not compatible with sparse gradients, since decay changes every "
+                            "row while a sparse step only touches the rows in the gradient; expected weight_decay = "
+                            "0. Put this parameter in a param group with weight_decay = 0, or use dense gradients "
+                            "(Embedding with sparse = false)", describe(param), weight_decay));
+}
+
 Tensor Optimizer::step(const std::function<Tensor()>& closure) {
   Tensor loss;
   if (closure) {
     EnableGradGuard enable_grad;
     loss = closure();
   }
-  NoGradGuard no_grad;
-  for (const ParamGroup& group : groups_) {
-    validate(group.options());
-    for (const Tensor& p : group.params()) {
-      const Tensor grad = p.grad();
-      if (!grad.defined()) continue;
-      if (grad.sizes() != p.sizes())
-        throw ValueError(fmt::format("{} has a gradient of shape {}; expected the parameter's shape {}",
-                                     describe(p), shape_string(grad.sizes()), shape_string(p.sizes())));
-      check_grad(p, grad, group.options());
-    }
-  }
+  std::vector<Update> updates;
   for (const ParamGroup& group : groups_)
-    for (const Tensor& p : group.params()) {
-      const Tensor grad = p.grad();
-      if (!grad.defined()) continue;
-      update(p, grad, group.options());
-      p.bump_version();
-    }
+    for (const Tensor& p : group.params())
+      if (p.grad().defined()) updates.push_back({p, p.grad(), &group.options()});
+  apply(updates);
   return loss;
 }
 
@@ -207,27 +196,32 @@ void Optimizer::step_with(const std::vector<Tensor>& grads) {
   if (grads.size() != count)
     throw ValueError(fmt::format("{}.step_with: got {} gradients; expected one per parameter ({}), undefined "
                                  "for a parameter without one", name_, grads.size(), count));
-  NoGradGuard no_grad;
+  std::vector<Update> updates;
   size_t i = 0;
-  for (const ParamGroup& group : groups_) {
-    validate(group.options());
-    for (const Tensor& p : group.params()) {
-      const Tensor& grad = grads[i++];
-      if (!grad.defined()) continue;
-      if (grad.sizes() != p.sizes())
-        throw ValueError(fmt::format("{} has a gradient of shape {}; expected the parameter's shape {}",
-                                     describe(p), shape_string(grad.sizes()), shape_string(p.sizes())));
-      check_grad(p, grad, group.options());
-    }
-  }
-  i = 0;
   for (const ParamGroup& group : groups_)
     for (const Tensor& p : group.params()) {
       const Tensor& grad = grads[i++];
-      if (!grad.defined()) continue;
-      update(p, grad, group.options());
-      p.bump_version();
+      if (grad.defined()) updates.push_back({p, grad, &group.options()});
     }
+  apply(updates);
+}
+
+// Every option and gradient is checked before any parameter changes, so a refused step
+// leaves all parameters and state as they were. Only reads the groups: safe to run
+// from several threads at once (Note [Hogwild steps]).
+void Optimizer::apply(const std::vector<Update>& updates) {
+  NoGradGuard no_grad;
+  for (const ParamGroup& group : groups_) validate(group.options());
+  for (const Update& u : updates) {
+    if (u.grad.sizes() != u.param.sizes())
+      throw ValueError(fmt::format("{} has a gradient of shape {}; expected the parameter's shape {}",
+                                   describe(u.param), shape_string(u.grad.sizes()), shape_string(u.param.sizes())));
+    check_grad(u.param, u.grad, *u.options);
+  }
+  for (const Update& u : updates) {
+    update(u.param, u.grad, *u.options);
+    u.param.bump_version();
+  }
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
@@ -241,8 +235,8 @@ OptimizerStateDict Optimizer::state_dict() const {
   int64_t position = 0;
   for (const ParamGroup& group : groups_) {
     OptimizerStateDict::Group saved;
-    for (const OptionField& field : const_cast<OptimizerOptions&>(group.options()).fields())
-      saved.options.emplace_back(field.name, field.number ? *field.number : (*field.flag ? 1.0 : 0.0));
+    group.options().for_each_field(
+        [&](const OptionField& field) { saved.options.emplace_back(field.name, field.value); });
     for (const Tensor& p : group.params()) {
       std::map<std::string, Tensor> state = save_state(p);
       if (!state.empty()) dict.state[position] = std::move(state);
@@ -271,16 +265,9 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
                                    "optimizer's group: group {} has {} parameters; expected {}",
                                    where, g, saved.params.size(), groups_[g].params().size()));
     std::unique_ptr<OptimizerOptions> options = groups_[g].options().clone();
-    for (const auto& [key, value] : saved.options) {
-      bool known = false;
-      for (const OptionField& field : options->fields()) {
-        if (key != field.name) continue;
-        known = true;
-        if (field.number) *field.number = value;
-        else *field.flag = value != 0;
-      }
-      if (!known) throw Error(fmt::format("{}: group {} has an unknown option '{}'", where, g, key));
-    }
+    for (const auto& [key, value] : saved.options)
+      if (!options->set_field(key, value))
+        throw Error(fmt::format("{}: group {} has an unknown option '{}'", where, g, key));
     validate(*options);
     new_options.push_back(std::move(options));
     first_position.push_back(position);

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -23,11 +24,15 @@
 
 namespace tg::optim {
 
-// One option as a state dict sees it: a number or a flag, by name.
+// What an option's value must be: checked when a group is added, on load and at every
+// step (lr may have been set since).
+enum class OptionRule { any, non_negative, positive, beta };
+
+// One option as state dicts and validation see it; a flag reads as 0 / 1.
 struct OptionField {
   const char* name;
-  double* number = nullptr;  // exactly one of number / flag is set
-  bool* flag = nullptr;
+  double value;
+  OptionRule rule;
 };
 
 // Base of SGDOptions, AdamOptions, ...: lets a param group hold any optimizer's options.
@@ -36,8 +41,41 @@ struct OptimizerOptions {
   virtual double get_lr() const = 0;
   virtual void set_lr(double lr) = 0;
   virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
-  // Every option, in the order state dicts list them (betas appear as beta1, beta2).
-  virtual std::vector<OptionField> fields() = 0;
+  // visit(field) for every option, in the order state dicts list them (betas appear as
+  // beta1, beta2).
+  virtual void for_each_field(const std::function<void(const OptionField&)>& visit) const = 0;
+  // Sets the option called `name` (a flag from 0 / 1); false when there is none.
+  virtual bool set_field(const std::string& name, double value) = 0;
+};
+
+// OptimizerOptions for Options from its one list of fields, a static member
+//   template <class Self, class Field> static void fields(Self& o, Field&& field) {
+//     field("lr", o.lr_, OptionRule::non_negative);  ...
+//   }
+// called with a const Self to read and a mutable one to set; get_lr / set_lr use the
+// lr() getter and setter every optimizer's options have.
+template <class Options> struct OptionsWithFields : OptimizerOptions {
+  double get_lr() const override { return self().lr(); }
+  void set_lr(double lr) override { self().lr(lr); }
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<Options>(self()); }
+  void for_each_field(const std::function<void(const OptionField&)>& visit) const override {
+    Options::fields(self(), [&](const char* name, const auto& value, OptionRule rule) {
+      visit({name, static_cast<double>(value), rule});
+    });
+  }
+  bool set_field(const std::string& name, double value) override {
+    bool found = false;
+    Options::fields(self(), [&](const char* field_name, auto& field, OptionRule) {
+      if (name != field_name) return;
+      field = static_cast<std::remove_reference_t<decltype(field)>>(value);
+      found = true;
+    });
+    return found;
+  }
+
+ private:
+  const Options& self() const { return static_cast<const Options&>(*this); }
+  Options& self() { return static_cast<Options&>(*this); }
 };
 
 // Parameters that share one set of options. A group built without options takes the
@@ -118,15 +156,17 @@ class Optimizer {
   // "SGD: parameter 'emb.weight'" or "SGD: parameter 2 (group 0, index 2)".
   std::string describe(const Tensor& param) const;
 
-  // ValueError for an invalid option value: called on each group's options when the
-  // group is added, on load, and at every step (lr may have been set since).
-  virtual void validate(const OptimizerOptions& options) const = 0;
+  // ValueError for an invalid combination of options (SGD's nesterov); runs after every
+  // field passed its OptionRule, at the same times.
+  virtual void check_options(const OptimizerOptions& options) const { (void)options; }
   virtual void check_param(const Tensor& param) const { (void)param; }
   virtual void on_param_added(const Tensor& param, const OptimizerOptions& options) {
     (void)param, (void)options;
   }
   // Throws when this gradient cannot be used (sparse for Adam, dense for SparseAdam, ...).
   virtual void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const = 0;
+  // The refusal of a sparse gradient with weight_decay != 0, for check_grad.
+  void check_sparse_without_decay(const Tensor& param, const Tensor& grad, double weight_decay) const;
   // Runs under NoGradGuard with a grad that passed check_grad.
   virtual void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) = 0;
   // The parameter's state as named tensors; empty when it has none.
@@ -138,6 +178,16 @@ class Optimizer {
   std::mutex& state_mutex() const { return state_mutex_; }
 
  private:
+  // One parameter's gradient in this step, with its group's options.
+  struct Update {
+    Tensor param, grad;
+    const OptimizerOptions* options;
+  };
+  // step() and step_with(): checks every option and gradient, then updates.
+  void apply(const std::vector<Update>& updates);
+  // ValueError naming the option: every field's OptionRule, then check_options.
+  void validate(const OptimizerOptions& options) const;
+
   mutable std::mutex state_mutex_;
   std::string name_;
   std::unique_ptr<OptimizerOptions> defaults_;
@@ -148,11 +198,6 @@ class Optimizer {
 // record follows its tensor whatever the order of groups and lists.
 template <class Slot> using SlotMap = std::unordered_map<const TensorImpl*, Slot>;
 
-// Shared checks with one wording (see STYLE.md §8).
-void check_lr(const char* where, double lr, bool allow_zero = true);
-void check_non_negative(const char* where, const char* option, double value);
-void check_beta(const char* where, int index, double beta);
-void check_eps(const char* where, double eps, bool allow_zero);
 // 0-d int64 tensor holding a step count, and its inverse with checks.
 Tensor step_tensor(int64_t step);
 int64_t step_from(const char* where, const std::map<std::string, Tensor>& state);

@@ -33,13 +33,11 @@ struct AdamHyper {
 // Dense SGD, all options. buffer: undefined when momentum == 0; when buffer_is_new it
 // receives the first (decayed, negated) gradient, as PyTorch's clone.
 void sgd_dense(const Tensor& param, const Tensor& grad, const Tensor& buffer, bool buffer_is_new, const SGDHyper& h);
-// a * alpha + b * beta for two coalesced sparse tensors of one size: a sorted merge,
-// so the result is coalesced and holds the union of their rows.
-Tensor merge_coalesced(const Tensor& a, double alpha, const Tensor& b, double beta);
 
 void adagrad_dense(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradHyper& h);
 // grad sparse, coalesced or not: its entries are summed per row first (squaring needs
-// the whole row's gradient), then only those rows of sum and param are touched.
+// the whole row's gradient; Note [summed rows]), then only those rows of sum and param
+// are touched.
 void adagrad_rows(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradHyper& h);
 
 // grad sparse, coalesced or not (summed per row first); rows absent from it keep their

@@ -23,11 +23,8 @@ SGD::SGD(const std::vector<ParamGroup>& param_groups, const SGDOptions& defaults
   add_param_groups(param_groups);
 }
 
-void SGD::validate(const OptimizerOptions& options) const {
+void SGD::check_options(const OptimizerOptions& options) const {
   const auto& o = static_cast<const SGDOptions&>(options);
-  check_lr("SGD", o.lr());
-  check_non_negative("SGD", "momentum", o.momentum());
-  check_non_negative("SGD", "weight_decay", o.weight_decay());
   if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0))
     throw ValueError(fmt::format("SGD: nesterov = true with momentum = {} and dampening = {} is invalid; "
                                  "Nesterov momentum requires a momentum > 0 and zero dampening",
@@ -35,14 +32,7 @@ void SGD::validate(const OptimizerOptions& options) const {
 }
 
 void SGD::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const {
-  const auto& o = static_cast<const SGDOptions&>(options);
-  if (grad.is_sparse() && o.weight_decay() != 0)
-    throw Error(fmt::format("{} has a sparse gradient, which cannot be combined with weight_decay = {}: decay "
-                            "changes every row while a sparse step only touches the rows in the gradient "
-                            "(PyTorch fails here with 'add(sparse, dense) is not supported'); expected "
-                            "weight_decay = 0. Put this parameter in a param group with weight_decay = 0, or "
-                            "use dense gradients (Embedding with sparse = false)",
-                            describe(param), o.weight_decay()));
+  check_sparse_without_decay(param, grad, static_cast<const SGDOptions&>(options).weight_decay());
 }
 
 void SGD::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
@@ -75,7 +65,7 @@ void SGD::update(const Tensor& param, const Tensor& grad, const OptimizerOptions
   if (!buf.defined()) {
     buf = core::clone(d);  // the first step stores d itself, undampened, as PyTorch does
   } else if (buf.is_sparse()) {
-    buf = kernels::merge_coalesced(buf, o.momentum(), d, 1.0 - o.dampening());
+    buf = core::merge_coalesced(buf, o.momentum(), d, 1.0 - o.dampening());
   } else {
     core::binary_into(core::BinaryOp::Mul, buf, core::wrapped_scalar(o.momentum()));
     core::add_sparse_into(buf, d, 1.0 - o.dampening());

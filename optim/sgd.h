@@ -13,7 +13,7 @@
 
 namespace tg::optim {
 
-struct SGDOptions : OptimizerOptions {
+struct SGDOptions : OptionsWithFields<SGDOptions> {
   explicit SGDOptions(double lr = 1e-3) : lr_(lr) {}
   SGDOptions& lr(double value) { lr_ = value; return *this; }
   SGDOptions& momentum(double value) { momentum_ = value; return *this; }
@@ -28,12 +28,14 @@ struct SGDOptions : OptimizerOptions {
   bool nesterov() const { return nesterov_; }
   bool maximize() const { return maximize_; }
 
-  double get_lr() const override { return lr_; }
-  void set_lr(double value) override { lr_ = value; }
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"momentum", &momentum_}, {"dampening", &dampening_},
-            {"weight_decay", &weight_decay_}, {"nesterov", nullptr, &nesterov_}, {"maximize", nullptr, &maximize_}};
+  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
+  template <class Self, class Field> static void fields(Self& o, Field&& field) {
+    field("lr", o.lr_, OptionRule::non_negative);
+    field("momentum", o.momentum_, OptionRule::non_negative);
+    field("dampening", o.dampening_, OptionRule::any);
+    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
+    field("nesterov", o.nesterov_, OptionRule::any);
+    field("maximize", o.maximize_, OptionRule::any);
   }
 
  private:
@@ -50,7 +52,7 @@ class SGD : public Optimizer {
       : SGD(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
 
  protected:
-  void validate(const OptimizerOptions& options) const override;
+  void check_options(const OptimizerOptions& options) const override;
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;
   std::map<std::string, Tensor> save_state(const Tensor& param) const override;

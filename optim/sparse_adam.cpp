@@ -20,14 +20,6 @@ SparseAdam::SparseAdam(const std::vector<ParamGroup>& param_groups, const Sparse
   add_param_groups(param_groups);
 }
 
-void SparseAdam::validate(const OptimizerOptions& options) const {
-  const auto& o = static_cast<const SparseAdamOptions&>(options);
-  check_lr("SparseAdam", o.lr(), /*allow_zero=*/false);
-  check_eps("SparseAdam", o.eps(), /*allow_zero=*/false);
-  check_beta("SparseAdam", 0, std::get<0>(o.betas()));
-  check_beta("SparseAdam", 1, std::get<1>(o.betas()));
-}
-
 void SparseAdam::check_param(const Tensor& param) const {
   if (param.is_sparse())
     throw ValueError("SparseAdam: a parameter is a sparse tensor; SparseAdam requires dense parameter tensors "

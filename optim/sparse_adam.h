@@ -13,7 +13,7 @@
 
 namespace tg::optim {
 
-struct SparseAdamOptions : OptimizerOptions {
+struct SparseAdamOptions : OptionsWithFields<SparseAdamOptions> {
   explicit SparseAdamOptions(double lr = 1e-3) : lr_(lr) {}
   SparseAdamOptions& lr(double value) { lr_ = value; return *this; }
   SparseAdamOptions& betas(std::tuple<double, double> value) {
@@ -27,11 +27,13 @@ struct SparseAdamOptions : OptimizerOptions {
   double eps() const { return eps_; }
   bool maximize() const { return maximize_; }
 
-  double get_lr() const override { return lr_; }
-  void set_lr(double value) override { lr_ = value; }
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SparseAdamOptions>(*this); }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"beta1", &beta1_}, {"beta2", &beta2_}, {"eps", &eps_}, {"maximize", nullptr, &maximize_}};
+  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
+  template <class Self, class Field> static void fields(Self& o, Field&& field) {
+    field("lr", o.lr_, OptionRule::positive);
+    field("beta1", o.beta1_, OptionRule::beta);
+    field("beta2", o.beta2_, OptionRule::beta);
+    field("eps", o.eps_, OptionRule::positive);
+    field("maximize", o.maximize_, OptionRule::any);
   }
 
  private:
@@ -48,7 +50,6 @@ class SparseAdam : public Optimizer {
       : SparseAdam(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
 
  protected:
-  void validate(const OptimizerOptions& options) const override;
   void check_param(const Tensor& param) const override;
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;

@@ -67,6 +67,7 @@ const Tensor& embedding_renorm_(const Tensor& weight, const Tensor& indices, dou
   if (!weight.is_floating_point())
     throw TypeError(fmt::format("embedding_renorm_: max_norm needs a floating weight; got dtype {}",
                                 dtype_name(weight.dtype())));
+  core::check_max_norm("embedding_renorm_", max_norm);
   // Every index is checked before any row changes, so a failing call leaves the
   // table as it was (PyTorch rescales rows up to the bad index, then raises).
   core::check_lookup_indices("embedding", indices, weight.size(0));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "../../core/checked.h"
 #include "../../core/layout.h"
 #include "../../core/reduce.h"
 #include "../node.h"
@@ -33,8 +34,10 @@ Shape infer_shape(const char* where, Shape shape, int64_t numel) {
     } else if (shape[i] < 0) {
       throw ValueError(fmt::format("{}: shape {} has size {} at dim {}; expected sizes >= 0 or one -1", where,
                                    shape_string(shape), shape[i], i));
-    } else {
-      known *= shape[i];
+    } else if (!core::checked_mul(known, shape[i], known)) {
+      // Note [Checked sizes]: a product past int64 cannot equal any tensor's numel.
+      throw ValueError(fmt::format("{}: shape {} is invalid for input of size {}: the product of its sizes "
+                                   "exceeds {}", where, shape_string(shape), numel, core::kMaxSpan));
     }
   }
   if (infer_at) {
@@ -245,13 +248,18 @@ Tensor Tensor::expand(Shape target) const {
   Shape new_strides(target.size(), 0);
   for (size_t i = 0; i < target.size(); ++i) {
     if (i < lead) {
-      if (target[i] < 0)
+      if (target[i] == -1)
         throw ValueError(fmt::format("expand: -1 is not allowed in a leading, new dim ({} in {})", i,
                                      shape_string(target)));
-      continue;
+    } else if (target[i] == -1) {
+      target[i] = sizes()[i - lead];
     }
+    if (target[i] < 0)
+      throw ValueError(fmt::format("expand: the expanded size {} at dim {} is negative; expected a size >= 0 "
+                                   "(or -1 in a dim the tensor has, to keep its size); target {}, tensor {}",
+                                   target[i], i, shape_string(target), shape_string(sizes())));
+    if (i < lead) continue;
     const int64_t own = sizes()[i - lead];
-    if (target[i] == -1) target[i] = own;
     if (own == target[i]) {
       new_strides[i] = strides()[i - lead];
     } else if (own != 1) {

@@ -2,6 +2,12 @@
 // checks, coalesce, densifying, and how sparse gradients accumulate into .grad.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <map>
+#include <random>
+#include <utility>
+#include <vector>
+
 #include <tapegrad/tapegrad.h>
 
 #include "../support/fixtures.h"
@@ -118,6 +124,53 @@ TEST_CASE("coalesce keeps the dtype of integer values") {
   const tg::Tensor c = s.coalesce();
   CHECK(c.dtype() == tg::kInt64);
   CHECK(c.values().to_vector<int64_t>() == std::vector<int64_t>{5});
+}
+
+TEST_CASE("coalesce over a table of 2.1 million rows sums each row's entries in their original order") {
+  // Two sparse dims (300, 7000): positions need 22 bits. Values of 1e8 and 1 make the
+  // float sum depend on its order, so the reference adds each row's entries left to
+  // right, starting from the first entry (then + 0, as coalesce sums into zeros).
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int64_t> pick_row(0, 299), pick_col(0, 6999), pick_hot(0, 40);
+  const int64_t n = 3000;
+  std::vector<int64_t> rows(n), cols(n);
+  std::vector<float> values(n);
+  std::map<std::pair<int64_t, int64_t>, float> expected;
+  for (int64_t k = 0; k < n; ++k) {
+    const bool hot = k % 2 == 0;  // half the entries fall on 41 cells: many repeats
+    rows[k] = hot ? pick_hot(rng) : pick_row(rng);
+    cols[k] = hot ? 3 * pick_hot(rng) : pick_col(rng);
+    values[k] = k % 3 == 0 ? 1e8f : (k % 3 == 1 ? -1e8f : 1.0f);
+    const auto cell = std::make_pair(rows[k], cols[k]);
+    const auto it = expected.find(cell);
+    if (it == expected.end()) expected.emplace(cell, values[k]);
+    else it->second = it->second + values[k];
+  }
+  std::vector<int64_t> flat_indices = rows;
+  flat_indices.insert(flat_indices.end(), cols.begin(), cols.end());
+  const tg::Tensor s = tg::sparse_coo_tensor(tg::from_vector(flat_indices, {2, n}), tg::from_vector(values, {n}),
+                                             {300, 7000});
+  const tg::Tensor c = s.coalesce();
+  const int64_t unique = static_cast<int64_t>(expected.size());
+  REQUIRE(c._nnz() == unique);
+  const std::vector<int64_t> idx = c.indices().to_vector<int64_t>();
+  const std::vector<float> sums = c.values().to_vector<float>();
+  int64_t u = 0;
+  for (const auto& [cell, sum] : expected) {  // std::map: ascending (row, col), as coalesce orders them
+    CAPTURE(u);
+    CHECK(idx[u] == cell.first);
+    CHECK(idx[unique + u] == cell.second);
+    CHECK(sums[u] == 0.0f + sum);
+    ++u;
+  }
+}
+
+TEST_CASE("coalesce turns a row summing to -0.0 into +0.0, as PyTorch sums into zeros") {
+  const tg::Tensor s = tg::sparse_coo_tensor(tg::tensor({{1, 0, 1}}), tg::tensor({-0.0f, -0.0f, -0.0f}), {2});
+  const std::vector<float> sums = s.coalesce().values().to_vector<float>();
+  REQUIRE(sums.size() == 2);
+  CHECK_FALSE(std::signbit(sums[0]));
+  CHECK_FALSE(std::signbit(sums[1]));
 }
 
 // ---------------------------------------------------------------- copies and dense arithmetic

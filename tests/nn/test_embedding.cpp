@@ -133,12 +133,14 @@ TEST_CASE("max_norm rescales each referenced row once, strictly above the limit,
   CHECK(out.to_vector<double>()[0] == v[0]);  // the lookup returns the rescaled rows
 }
 
-TEST_CASE("max_norm = 0 zeroes referenced rows and a negative max_norm flips their sign") {
+TEST_CASE("max_norm = 0 zeroes referenced rows; a negative max_norm is refused instead of flipping their sign") {
   const tg::Tensor w = tg::tensor({{3., 4.}, {1., 0.}}, tg::kFloat64);
   F::embedding(tg::tensor({0}), w, F::EmbeddingFuncOptions().max_norm(0.0));
   CHECK(w[0].to_vector<double>() == std::vector<double>{0.0, 0.0});
-  F::embedding(tg::tensor({1}), w, F::EmbeddingFuncOptions().max_norm(-1.0));
-  CHECK(w[1].to_vector<double>()[0] < 0);
+  // PyTorch accepts -1 and multiplies the row by -1 / (1 + 1e-7): see Note [max_norm is a bound].
+  CHECK_THROWS_WITH_AS(F::embedding(tg::tensor({1}), w, F::EmbeddingFuncOptions().max_norm(-1.0)),
+                       doctest::Contains("max_norm = -1 is negative"), tg::ValueError);
+  CHECK(w[1].to_vector<double>() == std::vector<double>{1.0, 0.0});
 }
 
 TEST_CASE("a max_norm call with a bad index raises before touching the weight") {

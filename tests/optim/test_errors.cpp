@@ -43,6 +43,23 @@ TEST_CASE("invalid hyperparameters raise ValueError naming option, value and ran
   CHECK_THROWS_WITH_AS(Adagrad(p, AdagradOptions(std::nan(""))), doctest::Contains("lr = nan"), tg::ValueError);
 }
 
+TEST_CASE("loaded options obey the same rules, flags load from 0 / 1, unknown options are refused") {
+  tg::Tensor w = leaf();
+  SGD sgd({w}, SGDOptions(0.1).momentum(0.9));
+  OptimizerStateDict dict = sgd.state_dict();
+  dict.param_groups[0].options = {{"nesterov", 1.0}, {"dampening", 0.0}};
+  sgd.load_state_dict(dict);
+  CHECK(static_cast<const SGDOptions&>(sgd.param_groups()[0].options()).nesterov());
+  CHECK(static_cast<const SGDOptions&>(sgd.param_groups()[0].options()).momentum() == 0.9);
+  dict.param_groups[0].options = {{"momentum", -0.5}};
+  CHECK_THROWS_WITH_AS(sgd.load_state_dict(dict), doctest::Contains("momentum = -0.5 is invalid"), tg::ValueError);
+  dict.param_groups[0].options = {{"momentum", 0.0}};  // nesterov without momentum
+  CHECK_THROWS_WITH_AS(sgd.load_state_dict(dict), doctest::Contains("Nesterov momentum requires"), tg::ValueError);
+  dict.param_groups[0].options = {{"betas", 0.5}};
+  CHECK_THROWS_WITH_AS(sgd.load_state_dict(dict), doctest::Contains("unknown option 'betas'"), tg::Error);
+  CHECK(static_cast<const SGDOptions&>(sgd.param_groups()[0].options()).momentum() == 0.9);  // refused: unchanged
+}
+
 TEST_CASE("zero learning rate and eps are allowed where PyTorch allows them") {
   const std::vector<tg::Tensor> p{leaf()};
   CHECK_NOTHROW(SGD(p, SGDOptions(0)));

@@ -1,0 +1,73 @@
+#pragma once
+// The one walk over a sparse gradient's summed rows: coalesce() builds a tensor from it,
+// the sparse optimizer steps update their rows from it. See Note [summed rows].
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "prefetch.h"
+#include "tensor.h"
+
+namespace tg::core {
+
+// Note [summed rows]
+// A sparse COO tensor of size (S..., D...) is a table of prod(S) rows of width prod(D):
+// entry k adds values[k] to the row at its sparse indices read row-major (its position,
+// see linear_positions). Summing a row means adding its entries' values in their
+// original order, left to right, starting from the first entry's values (not from zero).
+// That order is the contract: coalesce() and every optimizer see the same sums, bit for
+// bit, and the optimizers' golden trajectories depend on it. How the entries are grouped
+// by row (the sort) is private to summed_rows.cpp and may change without callers noticing.
+class SummedRows {
+ public:
+  // Groups the entries by row. The values are read as `dtype` (cast once if they differ).
+  // A tensor flagged coalesced is taken as already grouped.
+  SummedRows(const Tensor& sparse, Dtype dtype);
+
+  int64_t rows() const { return static_cast<int64_t>(start_.size()) - 1; }  // distinct rows
+  int64_t width() const { return width_; }
+
+  // fn(position, summed) once per distinct row, in ascending position; `summed` points at
+  // width() values of type T (the tensor's dtype as given), valid during the call only.
+  // prefetch(position) is called kPrefetchAhead entries before fn reaches that row, so a
+  // caller can ask for the rows of its own tables early (a large table misses the cache).
+  template <class T, class Fn, class Prefetch> void for_each(Fn&& fn, Prefetch&& prefetch) const;
+  template <class T, class Fn> void for_each(Fn&& fn) const {
+    for_each<T>(fn, [](int64_t) {});
+  }
+
+ private:
+  Tensor values_;                  // contiguous, in the requested dtype
+  int64_t width_ = 1;
+  std::vector<int64_t> order_;     // entries grouped by row: ascending position, stable
+  std::vector<int64_t> position_;  // position_[k]: the row of entry order_[k]
+  std::vector<int64_t> start_;     // row u is order_[start_[u]] .. order_[start_[u + 1] - 1]
+};
+
+template <class T, class Fn, class Prefetch> void SummedRows::for_each(Fn&& fn, Prefetch&& prefetch) const {
+  const T* values = static_cast<const T*>(values_.raw_data());
+  const int64_t entries = static_cast<int64_t>(order_.size());
+  const auto sum = std::make_unique<T[]>(width_);
+  int64_t ahead = 0;
+  for (int64_t u = 0; u < rows(); ++u) {
+    const int64_t first = start_[u], end = start_[u + 1];
+    for (; ahead < std::min(entries, first + kPrefetchAhead); ++ahead) {
+      prefetch(position_[ahead]);
+      prefetch_bytes(values + order_[ahead] * width_, static_cast<size_t>(width_) * sizeof(T));
+    }
+    const T* row = values + order_[first] * width_;
+    if (end - first == 1) {  // a single entry: its own values, no copy
+      fn(position_[first], row);
+      continue;
+    }
+    std::copy(row, row + width_, sum.get());
+    for (int64_t k = first + 1; k < end; ++k) {
+      const T* next = values + order_[k] * width_;
+      for (int64_t c = 0; c < width_; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
+    }
+    fn(position_[first], static_cast<const T*>(sum.get()));
+  }
+}
+
+}  // namespace tg::core
