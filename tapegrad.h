@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "core/format.h"
+#include "core/files.h"
 #include "core/serialize.h"
 #include "autograd/grad_mode.h"
 #include "autograd/engine.h"

@@ -4,19 +4,15 @@
 // before it allocates or reads, and checks the CRC before it hands anything back.
 #include "serialize.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <memory>
+#include <unordered_map>
 
+#include "files.h"
 #include "layout.h"
 
 static_assert(std::endian::native == std::endian::little,
@@ -29,6 +25,38 @@ namespace {
 constexpr char kMagic[8] = {'T', 'A', 'P', 'E', 'G', 'R', 'A', 'D'};
 constexpr uint8_t kDense = 0, kSparse = 1;
 constexpr uint32_t kMaxDims = 64;
+// The smallest entry: an empty name (4), the layout (1), then a 0-d bool tensor: dtype
+// (1), ndim (4), nbytes (8) and one data byte.
+constexpr uint64_t kMinEntryBytes = 19;
+
+// Whether every product of sizes (each >= 0) fits in int64: numel and each contiguous
+// stride. A zero size does not excuse the others: [0, 2^62, 2^62] has stride 2^124.
+bool sizes_fit(const Shape& sizes) {
+  int64_t product = 1;
+  for (int64_t s : sizes)
+    if (__builtin_mul_overflow(product, std::max<int64_t>(s, 1), &product)) return false;
+  return true;
+}
+
+// The first problem with a list of entry names (a NUL byte, a name used twice), or "".
+// Sorting positions rather than building a hash set keeps the cost at 8 bytes a name.
+std::string name_problem(const NamedTensors& entries) {
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    order[i] = i;
+    const std::string& name = entries[i].first;
+    if (const size_t nul = name.find('\0'); nul != std::string::npos)
+      return fmt::format("entry {}'s name {} holds a NUL byte at position {}; expected names without NUL bytes", i,
+                         printable(name), nul);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return entries[a].first < entries[b].first; });
+  for (size_t i = 1; i < order.size(); ++i)
+    if (entries[order[i]].first == entries[order[i - 1]].first)
+      return fmt::format("the name {} is used by entries {} and {}; expected every name once",
+                         printable(entries[order[i]].first), order[i - 1], order[i]);
+  return "";
+}
 
 // Dtype codes are fixed by the format, independent of the enum's order.
 uint8_t dtype_code(Dtype dtype) {
@@ -42,18 +70,14 @@ uint8_t dtype_code(Dtype dtype) {
   return 255;
 }
 
-std::string system_error(const std::string& what, const std::string& path) {
-  return fmt::format("save: {} '{}' failed: {}", what, path, std::strerror(errno));
-}
-
 class Writer {
  public:
-  Writer(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  explicit Writer(AtomicFile& file) : file_(file) {}
   void bytes(const void* data, size_t size) {
     // Never a null buffer: zlib's crc32 of Z_NULL restarts at 0.
     if (size == 0) return;
     crc_ = crc32_z(crc_, static_cast<const Bytef*>(data), size);
-    raw(data, size);
+    file_.write(data, size);
   }
   template <class T> void number(T value) { bytes(&value, sizeof value); }
   void string(const std::string& s) {
@@ -71,7 +95,7 @@ class Writer {
   }
   void tensor(const std::string& name, const Tensor& t) {
     if (!t.defined())
-      throw ValueError(fmt::format("save: entry '{}' is an undefined tensor; expected a defined tensor", name));
+      throw ValueError(fmt::format("save: entry {} is an undefined tensor; expected a defined tensor", printable(name)));
     string(name);
     if (!t.is_sparse()) {
       number<uint8_t>(kDense);
@@ -87,35 +111,23 @@ class Writer {
   }
   void finish() {
     const uint32_t crc = static_cast<uint32_t>(crc_);
-    raw(&crc, sizeof crc);
+    file_.write(&crc, sizeof crc);
   }
 
  private:
-  void raw(const void* data, size_t size) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-      const ssize_t written = ::write(fd_, p, size);
-      if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) throw Error(system_error("writing", path_));
-      p += written;
-      size -= static_cast<size_t>(written);
-    }
-  }
-  int fd_;
-  std::string path_;
+  AtomicFile& file_;
   uLong crc_ = crc32_z(0L, Z_NULL, 0);
 };
 
 class Reader {
  public:
-  Reader(std::FILE* file, uint64_t size, std::string path) : file_(file), left_(size), path_(std::move(path)) {}
+  Reader(InputFile& file, std::string path) : file_(file), left_(file.size()), path_(std::move(path)) {}
   uint64_t left() const { return left_; }
   void bytes(void* out, uint64_t size, const char* what) {
     if (size > left_)
       throw Error(fmt::format("load: '{}' is truncated: {} needs {} bytes but only {} remain; expected a complete "
                               "tapegrad file", path_, what, size, left_));
-    if (size && std::fread(out, 1, size, file_) != size)
-      throw Error(fmt::format("load: reading '{}' failed: {}", path_, std::strerror(errno)));
+    file_.read(out, size);
     if (size) crc_ = crc32_z(crc_, static_cast<const Bytef*>(out), size);
     left_ -= size;
   }
@@ -138,6 +150,8 @@ class Reader {
       s = number<int64_t>(what);
       if (s < 0) corrupt(fmt::format("{} has a negative size {}", what, s));
     }
+    if (!sizes_fit(sizes))
+      corrupt(fmt::format("{} has shape {}, whose sizes multiply past 2^63 - 1", what, shape_string(sizes)));
     return sizes;
   }
   Tensor dense(const char* what) {
@@ -180,55 +194,60 @@ class Reader {
   }
 
  private:
-  std::FILE* file_;
+  InputFile& file_;
   uint64_t left_;
   std::string path_;
   uLong crc_ = crc32_z(0L, Z_NULL, 0);
 };
 
-}  // namespace
-
-void write_archive(const std::string& path, const Archive& archive) {
-  namespace fs = std::filesystem;
-  const fs::path final_path(path);
-  const fs::path temp_path = final_path.string() + fmt::format(".tmp{}", ::getpid());
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(system_error("creating", temp_path.string()));
-  try {
-    Writer out(fd, temp_path.string());
-    out.bytes(kMagic, sizeof kMagic);
-    out.number<uint32_t>(kFormatVersion);
-    out.string(archive.kind);
-    out.number<uint64_t>(archive.entries.size());
-    for (const auto& [name, tensor] : archive.entries) out.tensor(name, tensor);
-    out.finish();
-    // On disk before the rename, so the new name never points at a partial file.
-    if (::fsync(fd) != 0) throw Error(system_error("flushing", temp_path.string()));
-    if (::close(fd) != 0) throw Error(system_error("closing", temp_path.string()));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp_path.c_str());
-    throw;
-  }
-  if (std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    const std::string message = system_error("renaming the temporary file to", path);
-    ::unlink(temp_path.c_str());
-    throw Error(message);
-  }
-  const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-    ::fsync(dir_fd);  // makes the rename itself durable; best effort
-    ::close(dir_fd);
+// Note [Coalesced flag]: a sparse tensor flagged coalesced is trusted to have sorted,
+// unique indices (coalesce() returns it as it is, and kernels rely on it), so a file
+// that sets the flag over other indices is refused rather than believed.
+void check_coalesced(Reader& in, const std::string& name, const Tensor& indices) {
+  const int64_t sparse_dim = indices.size(0), nnz = indices.size(1);
+  const int64_t* p = indices.data_ptr<int64_t>();  // contiguous: sparse_coo_tensor made it so
+  for (int64_t k = 1; k < nnz; ++k) {
+    int64_t d = 0;
+    while (d < sparse_dim && p[d * nnz + k] == p[d * nnz + k - 1]) ++d;
+    if (d == sparse_dim || p[d * nnz + k] < p[d * nnz + k - 1])
+      in.corrupt(fmt::format("sparse entry {} is flagged coalesced but its indices at positions {} and {} are {}; "
+                             "expected sorted, unique indices", printable(name), k - 1, k,
+                             d == sparse_dim ? "equal" : "out of order"));
   }
 }
 
+}  // namespace
+
+std::string printable(std::string_view text) {
+  constexpr size_t kShown = 200;
+  std::string out = "'";
+  for (size_t i = 0; i < text.size() && i < kShown; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '\\') out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  out += "'";
+  if (text.size() > kShown) out += fmt::format(" (first {} of {} bytes)", kShown, text.size());
+  return out;
+}
+
+void write_archive(const std::string& path, const Archive& archive) {
+  if (const std::string problem = name_problem(archive.entries); !problem.empty())
+    throw ValueError(fmt::format("save: '{}': {}", path, problem));
+  AtomicFile file(path, "save");  // Note [Atomic files]
+  Writer out(file);
+  out.bytes(kMagic, sizeof kMagic);
+  out.number<uint32_t>(kFormatVersion);
+  out.string(archive.kind);
+  out.number<uint64_t>(archive.entries.size());
+  for (const auto& [name, tensor] : archive.entries) out.tensor(name, tensor);
+  out.finish();
+  file.commit();
+}
+
 Archive read_archive(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw Error(fmt::format("load: cannot open '{}': {}", path, std::strerror(errno)));
-  struct stat info {};
-  if (::fstat(::fileno(file.get()), &info) != 0 || !S_ISREG(info.st_mode))
-    throw Error(fmt::format("load: '{}' is not a regular file; expected a tapegrad file", path));
-  Reader in(file.get(), static_cast<uint64_t>(info.st_size), path);
+  InputFile file(path, "load");  // refuses FIFOs, devices and directories before reading
+  Reader in(file, path);
   char magic[sizeof kMagic];
   if (in.left() < sizeof magic)
     throw Error(fmt::format("load: '{}' is truncated or not a tapegrad file: {} bytes; expected a header of {}",
@@ -238,52 +257,93 @@ Archive read_archive(const std::string& path) {
     throw Error(fmt::format("load: '{}' is not a tapegrad file: it does not start with \"TAPEGRAD\"", path));
   const uint32_t version = in.number<uint32_t>("the version");
   if (version != kFormatVersion)
-    throw Error(fmt::format("load: '{}' has format version {}; expected version {}. It was written by a {} "
-                            "tapegrad", path, version, kFormatVersion, version > kFormatVersion ? "newer" : "older"));
-  struct Entry {
-    std::string name;
-    Tensor dense;  // or, for a sparse entry, its parts:
-    Shape sizes;
-    bool coalesced = false;
-    Tensor indices, values;
-  };
-  std::vector<Entry> entries;
+    throw Error(fmt::format("load: '{}' has format version {}; expected version {}. It was written by {} version of "
+                            "tapegrad", path, version, kFormatVersion, version > kFormatVersion ? "a newer" : "an older"));
   Archive archive;
   archive.kind = in.string("the content kind");
   const uint64_t count = in.number<uint64_t>("the entry count");
-  if (count > in.left()) in.corrupt(fmt::format("it declares {} entries in {} bytes", count, in.left()));
+  // Note [Memory bounded by the file size]: every entry takes at least kMinEntryBytes of
+  // the file, so the count is checked against the bytes left before anything is reserved.
+  if (count > in.left() / kMinEntryBytes)
+    in.corrupt(fmt::format("it declares {} entries but its {} remaining bytes hold at most {}", count, in.left(),
+                           in.left() / kMinEntryBytes));
+  archive.entries.reserve(count);
+  // A sparse entry's parts wait for the checksum: only then is sparse_coo_tensor asked
+  // to check dtypes, shapes and index ranges of content known to be what was written.
+  struct SparseEntry {
+    size_t position;
+    Shape sizes;
+    bool coalesced;
+    Tensor indices, values;
+  };
+  std::vector<SparseEntry> sparse;
   for (uint64_t e = 0; e < count; ++e) {
-    Entry entry;
-    entry.name = in.string("an entry name");
+    std::string name = in.string("an entry name");
     const uint8_t layout = in.number<uint8_t>("an entry layout");
     if (layout == kDense) {
-      entry.dense = in.dense("a tensor");
+      archive.entries.emplace_back(std::move(name), in.dense("a tensor"));
     } else if (layout == kSparse) {
-      entry.sizes = in.shape("a sparse tensor");
+      SparseEntry entry{archive.entries.size(), in.shape("a sparse tensor"), false, {}, {}};
       entry.coalesced = in.number<uint8_t>("a sparse tensor") != 0;
       entry.indices = in.dense("sparse indices");
       entry.values = in.dense("sparse values");
+      archive.entries.emplace_back(std::move(name), Tensor());
+      sparse.push_back(std::move(entry));
     } else {
-      in.corrupt(fmt::format("entry '{}' has an unknown layout {}", entry.name, layout));
+      in.corrupt(fmt::format("entry {} ({}) has an unknown layout {}", e, printable(name), layout));
     }
-    entries.push_back(std::move(entry));
   }
   in.check_crc();
-  // Only now, with the content known to be what was written: sparse_coo_tensor checks
-  // dtypes, shapes and index ranges.
-  for (Entry& entry : entries) {
-    Tensor t = entry.dense.defined() ? entry.dense
-                                     : sparse_coo_tensor(entry.indices, entry.values, entry.sizes, entry.coalesced);
-    archive.entries.emplace_back(std::move(entry.name), std::move(t));
+  for (SparseEntry& entry : sparse) {
+    const std::string& name = archive.entries[entry.position].first;
+    Tensor t;
+    try {
+      t = sparse_coo_tensor(entry.indices, entry.values, entry.sizes, entry.coalesced);
+    } catch (const Error& e) {
+      in.corrupt(fmt::format("sparse entry {} is invalid: {}", printable(name), e.what()));
+    }
+    if (entry.coalesced) check_coalesced(in, name, t.indices());
+    archive.entries[entry.position].second = std::move(t);
   }
+  if (const std::string problem = name_problem(archive.entries); !problem.empty()) in.corrupt(problem);
   return archive;
 }
 
 Archive read_archive(const std::string& path, const std::string& kind) {
   Archive archive = read_archive(path);
   if (archive.kind != kind)
-    throw Error(fmt::format("load: '{}' holds '{}'; expected '{}'", path, archive.kind, kind));
+    throw Error(fmt::format("load: '{}' holds {}; expected '{}'", path, printable(archive.kind), kind));
   return archive;
+}
+
+std::vector<Tensor> match_targets(const std::string& path, const NamedTensors& loaded, const NamedTensors& targets) {
+  std::unordered_map<std::string_view, size_t> position;
+  for (size_t i = 0; i < targets.size(); ++i) position.emplace(targets[i].first, i);
+  std::vector<Tensor> sources(targets.size());
+  for (const auto& [name, value] : loaded) {
+    const auto it = position.find(name);
+    if (it == position.end())
+      throw ValueError(fmt::format("load: '{}' has an entry {} that no target is named; expected names among the "
+                                   "targets", path, printable(name)));
+    const Tensor& target = targets[it->second].second;
+    if (!target.defined() || target.is_sparse() || value.is_sparse() || target.sizes() != value.sizes())
+      throw ValueError(fmt::format("load: '{}' entry {} has shape {}; expected a dense tensor of the target's shape {}",
+                                   path, printable(name), shape_string(value.sizes()),
+                                   target.defined() ? shape_string(target.sizes()) : "(undefined)"));
+    sources[it->second] = value;
+  }
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (!sources[i].defined())
+      throw ValueError(fmt::format("load: '{}' has no entry {}; expected every target in the file", path,
+                                   printable(targets[i].first)));
+  return sources;
+}
+
+void copy_into_targets(const std::vector<Tensor>& sources, const NamedTensors& targets) {
+  for (size_t i = 0; i < targets.size(); ++i) {
+    core::copy_into(targets[i].second, sources[i]);
+    targets[i].second.bump_version();
+  }
 }
 
 }  // namespace tg::serialize
@@ -321,32 +381,37 @@ void load(const std::string& path, Tensor& tensor) {
 }
 
 void load(const std::string& path, const NamedTensors& targets) {
-  const NamedTensors loaded = load_named(path);
-  std::vector<const Tensor*> sources(targets.size(), nullptr);
-  for (const auto& [name, value] : loaded) {
-    bool found = false;
-    for (size_t i = 0; i < targets.size(); ++i) {
-      if (targets[i].first != name) continue;
-      found = true;
-      const Tensor& target = targets[i].second;
-      if (!target.defined() || target.is_sparse() || value.is_sparse() || target.sizes() != value.sizes())
-        throw ValueError(fmt::format("load: '{}' entry '{}' has shape {}; expected a dense tensor of the target's "
-                                     "shape {}", path, name, shape_string(value.sizes()),
-                                     target.defined() ? shape_string(target.sizes()) : "(undefined)"));
-      sources[i] = &value;
-    }
-    if (!found)
-      throw ValueError(fmt::format("load: '{}' has an entry '{}' that no target is named; expected names among the "
-                                   "targets", path, name));
+  serialize::copy_into_targets(serialize::match_targets(path, load_named(path), targets), targets);
+}
+
+// Note [Groups in one file]: kind "groups", each entry named "<group>/<name>". One file
+// means one checksum and one rename: the groups are written and verified as a unit.
+void save_groups(const std::string& path, const TensorGroups& groups) {
+  NamedTensors entries;
+  for (const auto& [group, tensors] : groups) {
+    if (group.empty() || group.find_first_of(std::string_view("/\0", 2)) != std::string::npos)
+      throw ValueError(fmt::format("save: '{}': group name {} is empty or holds '/' or a NUL byte; expected a name "
+                                   "such as \"model\"", path, serialize::printable(group)));
+    for (const auto& [name, tensor] : tensors) entries.emplace_back(group + "/" + name, tensor);
   }
-  for (size_t i = 0; i < targets.size(); ++i)
-    if (!sources[i])
-      throw ValueError(fmt::format("load: '{}' has no entry '{}'; expected every target in the file", path,
-                                   targets[i].first));
-  for (size_t i = 0; i < targets.size(); ++i) {
-    core::copy_into(targets[i].second, *sources[i]);
-    targets[i].second.bump_version();
+  serialize::write_archive(path, {"groups", std::move(entries)});
+}
+
+TensorGroups load_groups(const std::string& path) {
+  serialize::Archive archive = serialize::read_archive(path, "groups");
+  TensorGroups groups;
+  std::unordered_map<std::string, size_t> position;  // a file may hold many groups
+  for (auto& [key, tensor] : archive.entries) {
+    const size_t slash = key.find('/');
+    if (slash == 0 || slash == std::string::npos)
+      throw Error(fmt::format("load: '{}' is corrupted: entry {} has no group; expected \"<group>/<name>\"", path,
+                              serialize::printable(key)));
+    std::string group = key.substr(0, slash);
+    const auto [it, added] = position.emplace(group, groups.size());
+    if (added) groups.emplace_back(std::move(group), NamedTensors{});
+    groups[it->second].second.emplace_back(key.substr(slash + 1), std::move(tensor));
   }
+  return groups;
 }
 
 }  // namespace tg

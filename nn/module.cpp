@@ -248,10 +248,12 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
                                    shape_string(target.sizes())));
   }
   if (strict)
-    for (const auto& [key, _] : state)
+    for (const auto& entry : state) {
+      const std::string& key = entry.first;  // a named variable: clang 14 cannot capture a structured binding
       if (std::none_of(own.begin(), own.end(), [&](const auto& p) { return p.first == key; }))
         throw Error(fmt::format("load_state_dict: unexpected key '{}' in the state dict; the module has no "
                                 "parameter or buffer of that name (pass strict = false to ignore it)", key));
+    }
   NoGradGuard no_grad;  // loading is not part of any graph
   for (const auto& [name, target] : own)
     if (const Tensor* entry = find(name)) {

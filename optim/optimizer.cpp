@@ -64,7 +64,7 @@ int64_t step_from(const char* where, const std::map<std::string, Tensor>& state)
   if (!step.defined() || step.is_sparse() || step.numel() != 1)
     throw Error(fmt::format("{}: the loaded 'step' is not a single number; expected a 0-d tensor", where));
   const double value = core::cast(step, kFloat64).item<double>();
-  if (!(value >= 0) || value != std::floor(value))
+  if (!(value >= 0) || value != std::floor(value) || value >= 0x1p63)  // the last: no int64 holds it
     throw Error(fmt::format("{}: the loaded step = {} is invalid; expected a whole number >= 0", where, value));
   return static_cast<int64_t>(value);
 }

@@ -92,9 +92,13 @@ void SGD::load_state(const Tensor& param, const std::map<std::string, Tensor>& s
     return;
   }
   const auto it = state.find("momentum_buffer");
-  if (it == state.end() || !it->second.defined() || it->second.sizes() != param.sizes())
-    throw Error(fmt::format("SGD.load_state_dict: {} has a saved state without a momentum_buffer of shape {}; "
-                            "expected one", describe(param), shape_string(param.sizes())));
+  if (it == state.end() || !it->second.defined())
+    throw Error(fmt::format("SGD.load_state_dict: {} has a saved state without a momentum_buffer; expected one of "
+                            "the parameter's shape {}", describe(param), shape_string(param.sizes())));
+  if (it->second.sizes() != param.sizes())
+    throw Error(fmt::format("SGD.load_state_dict: {} has a saved momentum_buffer of shape {}; expected the "
+                            "parameter's shape {}", describe(param), shape_string(it->second.sizes()),
+                            shape_string(param.sizes())));
   const Tensor& saved = it->second;
   Tensor buffer;
   if (saved.is_sparse())

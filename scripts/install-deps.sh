@@ -13,6 +13,9 @@ packages=(
   zlib1g-dev        # crc32 checksums in saved files
   libcli11-dev      # command-line parsing in the example programs
   python3           # scripts/ (corpus, eval sets, loss plot) and the word2vec smoke test
+  clang             # scripts/fuzz.sh: libFuzzer needs clang (g++ has no -fsanitize=fuzzer)
+  libclang-rt-dev   # clang's libFuzzer, ASan/UBSan runtimes for the fuzz targets
+  llvm              # llvm-symbolizer: file:line in fuzz and sanitizer stack traces
 )
 
 # Root (a fresh machine, CI) runs apt-get directly; anyone else goes through sudo.

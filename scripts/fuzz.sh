@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) with clang, ASan and UBSan, and runs each for a
+# bounded time from its seed corpus (tests/fuzz_corpus/<target>/). Any crash, sanitizer
+# report, leak, uncaught exception or timeout fails the script; libFuzzer writes the
+# input that caused it to <build dir>/artifacts/<target>/.
+#
+#   scripts/fuzz.sh                      # 60 s per target, in build-fuzz/
+#   FUZZ_SECONDS=600 scripts/fuzz.sh     # longer, locally
+#   scripts/fuzz.sh build-fuzz seeds     # only (re)write the seed corpus
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${1:-build-fuzz}
+case "$build_dir" in
+  /*) ;;
+  *) build_dir="$root/$build_dir" ;;
+esac
+seconds=${FUZZ_SECONDS:-60}
+jobs=${TAPEGRAD_JOBS:-2}
+targets=(load_tensor_file load_optimizer_state)
+
+cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DTAPEGRAD_FUZZ=ON -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCH=OFF
+cmake --build "$build_dir" -j "$jobs" --target fuzz_make_seeds "${targets[@]/#/fuzz_}"
+
+if [ "${2:-}" = seeds ]; then
+  "$build_dir/fuzz/fuzz_make_seeds" "$root/tests/fuzz_corpus"
+  exit 0
+fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+for target in "${targets[@]}"; do
+  # A scratch corpus: what the run discovers stays out of the repository.
+  work="$build_dir/corpus/$target"
+  artifacts="$build_dir/artifacts/$target/"
+  mkdir -p "$work" "$artifacts"
+  echo "==== fuzz $target for $seconds s"
+  # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: memory must stay
+  # bounded by the input's size (inputs are at most 64 KiB).
+  "$build_dir/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "$root/tests/fuzz_corpus/$target"
+done
+echo "==== fuzz: no crash in ${#targets[@]} targets x $seconds s"
