@@ -9,18 +9,16 @@
 
 namespace w2v {
 
-// A checkpoint is one tapegrad file of named tensors, so that the atomic save covers
-// the model and the optimizer together (a model of one epoch can never meet optimizer
-// state of another):
-//   model.in, model.out          both tables
-//   vocab_counts                 to refuse a checkpoint made from another corpus or min-count
-//   epochs_done                  0-d int64
-//   optim.<Name>.<entry>         the optimizer's state dict (optim::to_named), <Name> its
-//                                kind (SGD, SparseAdam, Adagrad)
+// A checkpoint is one tg::save_checkpoint file, written atomically, so a model of one
+// epoch can never meet optimizer state of another: the model group holds both tables
+// ("in", "out"), the optimizer group its state, and the extra group the vocabulary's
+// counts (to refuse a checkpoint made from another corpus or min-count) and the epochs
+// done (0-d int64).
 void save_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Embedding& in, tg::nn::Embedding& out,
                      const tg::optim::Optimizer& optimizer, int64_t epochs_done);
-// Checks everything (vocabulary, shapes, optimizer kind) before loading into the tables
-// and the optimizer; returns the epochs done. tg::Error naming the file and the mismatch.
+// Loads into the tables and the optimizer; returns the epochs done. A tg::Error naming
+// the file and the mismatch when it is not a checkpoint of this run (another --dim,
+// --optimizer, --input or --min-count).
 int64_t load_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Embedding& in, tg::nn::Embedding& out,
                         tg::optim::Optimizer& optimizer);
 

@@ -6,10 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <system_error>
-#include <tapegrad/tapegrad.h>
 
 namespace w2v {
 
@@ -26,11 +23,8 @@ Progress::Progress(const Counters& counters, int64_t total, int64_t start, int t
     : counters_(counters), total_(total), start_tokens_(start), threads_(threads), quiet_(quiet),
       tty_(isatty(STDERR_FILENO) != 0), lr_(std::move(lr)) {
   if (!log_path.empty()) {
-    log_ = std::fopen(log_path.c_str(), "w");
-    if (!log_)
-      throw tg::Error(fmt::format("train: cannot write --log '{}' ({}); expected a writable path", log_path,
-                                  std::strerror(errno)));
-    std::fputs("tokens,loss,lr,words_per_sec\n", log_);
+    log_ = std::make_unique<tg::AtomicFile>(log_path, "train: --log");
+    log_->write("tokens,loss,lr,words_per_sec\n");
   }
 }
 
@@ -43,7 +37,6 @@ Progress::~Progress() {
     wake_.notify_all();
     thread_.join();
   }
-  if (log_) std::fclose(log_);
 }
 
 void Progress::start() {
@@ -83,9 +76,13 @@ void Progress::report(bool last) {
   const double fraction = total_ > 0 ? static_cast<double>(tokens) / static_cast<double>(total_) : 1;
   const double eta = wps > 0 ? static_cast<double>(total_ - tokens) / (wps * threads_) : -1;
   const double lr = lr_();
-  if (log_) {
-    fmt::print(log_, "{},{:.6f},{:.6g},{:.0f}\n", tokens, avg_loss_, lr, wps * threads_);
-    std::fflush(log_);
+  if (log_ && !log_error_) {
+    // This runs on the monitor thread: an error waits for commit_log.
+    try {
+      log_->write(fmt::format("{},{:.6f},{:.6g},{:.0f}\n", tokens, avg_loss_, lr, wps * threads_));
+    } catch (const tg::Error&) {
+      log_error_ = std::current_exception();
+    }
   }
   if (quiet_) return;
   const std::string line = fmt::format("Progress: {:5.1f}% words/sec/thread: {:7.0f} lr: {:9.6f} avg.loss: {:9.6f} ETA: {}",
@@ -118,6 +115,12 @@ double Progress::finish() {
   }
   fmt::print(stderr, "words/sec/thread: {:.0f}\n", wps);
   return wps;
+}
+
+void Progress::commit_log() {
+  if (!log_) return;
+  if (log_error_) std::rethrow_exception(log_error_);
+  log_->commit();
 }
 
 }  // namespace w2v

@@ -1,13 +1,15 @@
 #pragma once
-// Reading the text files the example takes (the corpus, .vec files) safely: opened
-// without blocking and refused unless regular (a FIFO or /dev/zero would hang or never
-// end), every read checked, so an I/O error midway is an error and not an early end.
+// Reading the text files the example takes (the corpus, .vec files) through
+// tg::InputFile (core/files.h): opened without blocking and refused unless regular (a
+// FIFO or /dev/zero would hang or never end), every read checked, so an I/O error
+// midway is an error and not an early end.
 //
 //   w2v::TextInput in(path, "neighbors");
 //   std::string line;
 //   while (in.getline(line)) ...       // tg::Error on a read error
 #include <cstdint>
 #include <string>
+#include <tapegrad/tapegrad.h>
 #include <vector>
 
 namespace w2v {
@@ -15,12 +17,9 @@ namespace w2v {
 class TextInput {
  public:
   // `where` starts every message ("train: --input", "neighbors", ...).
-  TextInput(const std::string& path, std::string where);
-  ~TextInput();
-  TextInput(const TextInput&) = delete;
-  TextInput& operator=(const TextInput&) = delete;
+  TextInput(const std::string& path, const std::string& where) : file_(path, where) {}
 
-  uint64_t size() const { return size_; }  // the file's size when opened
+  uint64_t size() const { return file_.size(); }  // the file's size when opened
   // Up to `capacity` bytes into `out`; 0 at the end of the file.
   size_t read_some(char* out, size_t capacity);
   // The next line without its '\n'; false at the end of the file. A line costs its own
@@ -30,10 +29,9 @@ class TextInput {
  private:
   bool fill();
 
-  std::string path_, where_;
-  int fd_ = -1;
-  uint64_t size_ = 0, done_ = 0;
-  std::vector<char> buffer_;
+  tg::InputFile file_;
+  uint64_t done_ = 0;
+  std::vector<char> buffer_ = std::vector<char>(size_t{1} << 16);
   size_t begin_ = 0, end_ = 0;
 };
 

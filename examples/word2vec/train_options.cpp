@@ -20,15 +20,6 @@ void check_range(const char* flag, int64_t value, int64_t lo, int64_t hi) {
     throw tg::ValueError(fmt::format("train: {} = {} is out of range; expected {} to {}", flag, value, lo, hi));
 }
 
-std::string file_type(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 [[noreturn]] void path_error(const char* flag, const std::string& path, const std::string& problem,
                              const std::string& expected) {
   throw tg::Error(fmt::format("train: {} '{}' {}; expected {}", flag, path, problem, expected));
@@ -40,39 +31,32 @@ void check_readable(const char* flag, const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     path_error(flag, path, fmt::format("cannot be opened ({})", std::strerror(errno)), "an existing file");
-  if (!S_ISREG(st.st_mode)) path_error(flag, path, "is " + file_type(st.st_mode), "a regular file");
+  if (!S_ISREG(st.st_mode)) path_error(flag, path, "is " + tg::describe_file_type(st.st_mode), "a regular file");
   if (::access(path.c_str(), R_OK) != 0)
     path_error(flag, path, fmt::format("cannot be read ({})", std::strerror(errno)), "a readable file");
 }
 
-// A file the trainer writes, atomically (a temporary beside it, renamed over it): an
-// existing file there must be a writable regular file, and its folder must be writable.
+// A file the trainer writes (through tg::AtomicFile: a temporary beside it, renamed
+// over it at the end). The folder is checked here, for a message that says what is
+// missing; then an AtomicFile is opened and discarded, which refuses what the library
+// will not replace (a FIFO, a device, a directory, a read-only file) and proves that a
+// temporary can be created in the folder.
 void check_writable(const char* flag, const std::string& path) {
   if (path.empty()) path_error(flag, path, "is empty", "a file name");
   namespace fs = std::filesystem;
+  // (A symlink's target folder is AtomicFile's to check: it writes through the link.)
+  const fs::path given = path;
+  const fs::path folder = given.has_parent_path() ? given.parent_path() : fs::path(".");
   struct stat st {};
-  fs::path target = path;
-  if (::stat(path.c_str(), &st) == 0) {
-    if (!S_ISREG(st.st_mode)) path_error(flag, path, "is " + file_type(st.st_mode), "a regular file or a new name");
-    if (::access(path.c_str(), W_OK) != 0)
-      path_error(flag, path, fmt::format("is not writable ({})", std::strerror(errno)),
-                 "a writable file or a new name");
-    target = fs::canonical(path);  // a symlink is written through to its target
-  } else if (errno != ENOENT) {
-    path_error(flag, path, fmt::format("cannot be examined ({})", std::strerror(errno)), "a writable path");
-  }
-  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (::stat(folder.c_str(), &st) != 0)
     path_error(flag, path, fmt::format("cannot be created: folder '{}' {}", folder.string(),
                                        errno == ENOENT ? "does not exist" : std::strerror(errno)),
                "a path in an existing folder");
   if (!S_ISDIR(st.st_mode))
-    path_error(flag, path, fmt::format("cannot be created: '{}' is {}", folder.string(), file_type(st.st_mode)),
+    path_error(flag, path, fmt::format("cannot be created: '{}' is {}", folder.string(),
+                                       tg::describe_file_type(st.st_mode)),
                "a path in an existing folder");
-  if (::access(folder.c_str(), W_OK | X_OK) != 0)
-    path_error(flag, path, fmt::format("cannot be created: folder '{}' is not writable ({})", folder.string(),
-                                       std::strerror(errno)),
-               "a path in a writable folder");
+  tg::AtomicFile probe(path, fmt::format("train: {}", flag));
 }
 
 // What identifies a file: device and inode when it exists, else its absolute path with

@@ -364,6 +364,7 @@ double train(const TrainOptions& opts) {
   const double wps = progress.finish();
   check_finite(opts, in.weight, "input");
   save_vectors(opts.output, corpus.vocab.words, in.weight);
+  progress.commit_log();
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
   return wps;
 }

@@ -116,22 +116,23 @@ void save_vectors(const std::string& path, const std::vector<std::string>& words
     throw tg::ValueError(fmt::format("save_vectors: vectors of shape {} for {} words; expected ({}, dim)",
                                      vectors.defined() ? tg::shape_string(vectors.sizes()) : "undefined",
                                      num_words, num_words));
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) throw tg::Error(fmt::format("save_vectors: cannot open '{}'; expected a writable path", path));
   // float32 widens to float64 exactly, so the 6 digits printed are those of the float.
   const tg::Tensor table = vectors.detach().to(tg::kFloat64).contiguous();
   const int64_t dim = table.size(1);
   const double* data = table.data_ptr<double>();
-  fmt::memory_buffer line;
-  fmt::print(f, "{} {}\n", num_words, dim);
-  for (int64_t w = 0; w < num_words; ++w) {
-    line.clear();
-    fmt::format_to(std::back_inserter(line), "{}", words[w]);
-    for (int64_t d = 0; d < dim; ++d) fmt::format_to(std::back_inserter(line), " {:.6g}", data[w * dim + d]);
-    line.push_back('\n');
-    std::fwrite(line.data(), 1, line.size(), f);
-  }
-  if (std::fclose(f) != 0) throw tg::Error(fmt::format("save_vectors: error writing '{}'", path));
+  // Atomic and checked (core/files.h): a full disk or a killed process leaves the
+  // previous file, never a truncated one.
+  tg::write_file_atomically(path, [&](std::FILE* f) {
+    fmt::memory_buffer line;
+    fmt::print(f, "{} {}\n", num_words, dim);
+    for (int64_t w = 0; w < num_words; ++w) {
+      line.clear();
+      fmt::format_to(std::back_inserter(line), "{}", words[w]);
+      for (int64_t d = 0; d < dim; ++d) fmt::format_to(std::back_inserter(line), " {:.6g}", data[w * dim + d]);
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), f);
+    }
+  }, "save_vectors");
 }
 
 }  // namespace w2v

@@ -115,7 +115,7 @@ TEST_CASE("neighbors on a hostile file: a directory, a FIFO, a 1 MB first line, 
   // Was: blocked forever in the open.
   REQUIRE(::mkfifo((dir.path / "fifo").c_str(), 0600) == 0);
   CHECK_THROWS_WITH_AS(w2v::run_neighbors((dir.path / "fifo").string(), "king", 10, out),
-                       doctest::Contains("is a FIFO; expected a regular file"), tg::Error);
+                       doctest::Contains("is a FIFO"), tg::Error);
   // Was: the whole line echoed in the message.
   const std::string long_line(1 << 20, 'z');
   std::string message;
@@ -159,7 +159,7 @@ TEST_CASE("save_vectors refuses a table that does not match the words, and an un
   CHECK_THROWS_WITH_AS(w2v::save_vectors(path, {"a", "b", "c"}, tg::zeros({2, 4})),
                        doctest::Contains("vectors of shape [2, 4] for 3 words; expected (3, dim)"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::save_vectors((dir.path / "no" / "such" / "dir.vec").string(), {"a"}, tg::zeros({1, 4})),
-                       doctest::Contains("cannot open"), tg::Error);
+                       doctest::Contains(doctest::Contains("no/such' failed: No such file or directory")), tg::Error);
 }
 
 TEST_CASE("neighbors ranks every other word by cosine, ties in file order") {

@@ -45,8 +45,18 @@ refuses "is a directory" train --input . --output previous.vec
 mkfifo fifo
 refuses "is a FIFO" train --input fifo --output previous.vec
 refuses "is a FIFO" train --input corpus.txt --output fifo
+cp previous.vec read_only.vec && chmod 444 read_only.vec
+refuses "is read-only" train --input corpus.txt --output read_only.vec
+cmp -s previous.vec read_only.vec || fail "read_only.vec changed"
 echo "one one one" > one_word.txt
 refuses "has 1 word" train --input one_word.txt --output previous.vec --min-count 1
+
+# A write error on the vectors (here a 16 KB file size limit, standing for a full disk)
+# fails the run and keeps the previous file whole (was: a truncated file, exit 0).
+(trap '' XFSZ && ulimit -f 32 && exec "$bin" train --input corpus.txt --output previous.vec --min-count 2 \
+   --dim 50 --epochs 1 --quiet) 2> err.txt && fail "a write beyond the file size limit succeeded"
+grep -qF "File too large" err.txt || fail "file size limit: $(head -c 400 err.txt)"
+[ "$(cat previous.vec)" = "$(printf '1 1\nold 1')" ] || fail "file size limit: previous.vec changed"
 
 # Thread creation refused by the system: with 1.5 GB of address space, 500 stacks of
 # 8 MB cannot be mapped (skipped where even the help cannot run under that limit, as
@@ -60,7 +70,7 @@ fi
 
 # neighbors: a directory, a FIFO (which must not hang), a 1 MB first line.
 refuses "is a directory; expected a regular file" neighbors . king
-refuses "is a FIFO; expected a regular file" neighbors fifo king
+refuses "is a FIFO" neighbors fifo king
 head -c 1048576 /dev/zero | tr '\0' 'z' > long.vec
 refuses "... (1048576 bytes)' is not a word2vec header" neighbors long.vec king
 "$bin" neighbors "$src/tests/data/tiny_vectors.vec" the --k 1152921504606846976 > out.txt 2> err.txt ||
