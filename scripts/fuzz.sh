@@ -17,7 +17,7 @@ case "$build_dir" in
 esac
 seconds=${FUZZ_SECONDS:-60}
 jobs=${TAPEGRAD_JOBS:-2}
-targets=(load_tensor_file load_optimizer_state)
+targets=(load_tensor_file load_optimizer_state vec_reader corpus_reader)
 
 cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DTAPEGRAD_FUZZ=ON -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCH=OFF

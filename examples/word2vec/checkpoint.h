@@ -9,12 +9,16 @@
 
 namespace w2v {
 
-// A checkpoint is two tapegrad files: PATH holds both tables, the vocabulary's counts
-// (to refuse a checkpoint made from another corpus or min-count) and the epochs done;
-// PATH.optim holds the optimizer's state (Adagrad's sums, SparseAdam's moments).
+// A checkpoint is one tg::save_checkpoint file, written atomically, so a model of one
+// epoch can never meet optimizer state of another: the model group holds both tables
+// ("in", "out"), the optimizer group its state, and the extra group the vocabulary's
+// counts (to refuse a checkpoint made from another corpus or min-count) and the epochs
+// done (0-d int64).
 void save_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Embedding& in, tg::nn::Embedding& out,
                      const tg::optim::Optimizer& optimizer, int64_t epochs_done);
-// Loads into the tables and the optimizer; returns the epochs done.
+// Loads into the tables and the optimizer; returns the epochs done. A tg::Error naming
+// the file and the mismatch when it is not a checkpoint of this run (another --dim,
+// --optimizer, --input or --min-count).
 int64_t load_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Embedding& in, tg::nn::Embedding& out,
                         tg::optim::Optimizer& optimizer);
 

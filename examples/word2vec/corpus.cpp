@@ -1,45 +1,107 @@
 // Reading the corpus, building the vocabulary, and the two sampling tables.
 #include "corpus.h"
 
+#include "text_input.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <fstream>
+#include <limits>
+#include <new>
 #include <numeric>
-#include <stdexcept>
+#include <tapegrad/tapegrad.h>
 
 namespace w2v {
 
-Corpus read_corpus(const std::string& path, int64_t min_count) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("train: cannot open --input '" + path + "'");
-  // One pass: tokens get provisional ids in order of first appearance, which are
-  // renumbered by frequency once all counts are known.
-  std::unordered_map<std::string, int32_t> first_seen;
+namespace {
+
+bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+// A token cut at kMaxTokenBytes may end inside a UTF-8 character: drop the partial one.
+void trim_partial_character(std::string& token) {
+  size_t lead = token.size();
+  while (lead > 0 && (static_cast<unsigned char>(token[lead - 1]) & 0xC0) == 0x80) --lead;
+  if (lead == 0) return;
+  const auto c = static_cast<unsigned char>(token[lead - 1]);
+  const size_t length = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (lead - 1 + length > token.size()) token.resize(lead - 1);
+}
+
+// Splits bytes into tokens and sentences as they arrive, so no line is ever held whole.
+class Tokenizer {
+ public:
+  explicit Tokenizer(Corpus& corpus) : corpus_(corpus) { corpus_.sentence_starts.push_back(0); }
+
+  void feed(const char* data, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+      const auto c = static_cast<unsigned char>(data[i]);
+      if (is_space(c)) {
+        end_token();
+        if (c == '\n') end_sentence();
+      } else if (token_.size() < kMaxTokenBytes) {
+        token_.push_back(static_cast<char>(c));
+      } else {
+        truncated_ = true;
+      }
+    }
+  }
+  void finish() {
+    end_token();
+    end_sentence();
+  }
+
   std::vector<std::string> seen_words;
   std::vector<int64_t> seen_counts;
-  Corpus corpus;
-  std::string line, token;
-  corpus.sentence_starts.push_back(0);
-  while (std::getline(in, line)) {
-    size_t pos = 0;
-    const size_t before = corpus.ids.size();
-    while (pos < line.size()) {
-      while (pos < line.size() && std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
-      const size_t start = pos;
-      while (pos < line.size() && !std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
-      if (pos == start) break;
-      token.assign(line, start, pos - start);
-      auto [it, fresh] = first_seen.try_emplace(token, static_cast<int32_t>(seen_words.size()));
-      if (fresh) {
-        seen_words.push_back(token);
-        seen_counts.push_back(0);
-      }
-      ++seen_counts[it->second];
-      corpus.ids.push_back(it->second);
+
+ private:
+  void end_token() {
+    if (token_.empty()) return;
+    if (truncated_) {
+      trim_partial_character(token_);
+      ++corpus_.truncated_tokens;
+      truncated_ = false;
     }
-    if (corpus.ids.size() > before) corpus.sentence_starts.push_back(static_cast<int64_t>(corpus.ids.size()));
+    // Provisional ids in order of first appearance, renumbered by frequency at the end.
+    auto [it, fresh] = first_seen_.try_emplace(token_, static_cast<int32_t>(seen_words.size()));
+    if (fresh) {
+      if (seen_words.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+        throw tg::Error("train: --input holds more than 2^31 - 1 distinct words; expected fewer (ids are int32)");
+      seen_words.push_back(token_);
+      seen_counts.push_back(0);
+    }
+    ++seen_counts[it->second];
+    corpus_.ids.push_back(it->second);
+    token_.clear();
   }
+  void end_sentence() {
+    const auto size = static_cast<int64_t>(corpus_.ids.size());
+    if (size > corpus_.sentence_starts.back()) corpus_.sentence_starts.push_back(size);
+  }
+
+  Corpus& corpus_;
+  std::unordered_map<std::string, int32_t> first_seen_;
+  std::string token_;
+  bool truncated_ = false;
+};
+
+}  // namespace
+
+Corpus read_corpus(const std::string& path, int64_t min_count) {
+  Corpus corpus;
+  Tokenizer tokenizer(corpus);
+  try {
+    TextInput in(path, "train: --input");
+    std::vector<char> buffer(size_t{1} << 20);
+    while (const size_t n = in.read_some(buffer.data(), buffer.size())) tokenizer.feed(buffer.data(), n);
+    tokenizer.finish();
+  } catch (const std::bad_alloc&) {
+    throw tg::Error(fmt::format("train: out of memory reading --input '{}' after {} tokens ({} distinct); expected "
+                                "a corpus that fits in memory as 4 bytes per token", path, corpus.ids.size(),
+                                tokenizer.seen_words.size()));
+  }
+  std::vector<std::string>& seen_words = tokenizer.seen_words;
+  const std::vector<int64_t>& seen_counts = tokenizer.seen_counts;
   std::vector<int32_t> order(seen_words.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return seen_counts[a] > seen_counts[b]; });
@@ -53,8 +115,8 @@ Corpus read_corpus(const std::string& path, int64_t min_count) {
     vocab.counts.push_back(seen_counts[old]);
   }
   if (vocab.words.empty())
-    throw std::runtime_error("train: no word of '" + path + "' occurs at least --min-count = " +
-                             std::to_string(min_count) + " times; expected a larger corpus or a smaller --min-count");
+    throw tg::ValueError(fmt::format("train: no word of '{}' occurs at least --min-count = {} times; expected a "
+                                     "larger corpus or a smaller --min-count", path, min_count));
   for (int32_t& id : corpus.ids) {
     id = remap[id];
     if (id >= 0) ++corpus.in_vocab_tokens;

@@ -1,7 +1,9 @@
 #pragma once
 // The corpus as word2vec reads it: whitespace-separated tokens, one sentence per line.
 // It is read once into memory as word ids (10 million tokens take 40 MB), so that
-// every epoch and every thread walks an array instead of re-parsing text.
+// every epoch and every thread walks an array instead of re-parsing text. Memory is
+// bounded by the file's size: a token is at most kMaxTokenBytes long (longer ones are
+// truncated, as word2vec.c does), and the ids take at most twice the file's bytes.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -28,9 +30,17 @@ struct Corpus {
   int64_t num_sentences() const { return static_cast<int64_t>(sentence_starts.size()) - 1; }
   int64_t num_tokens() const { return static_cast<int64_t>(ids.size()); }
   int64_t in_vocab_tokens = 0;
+  int64_t truncated_tokens = 0;  // tokens cut to kMaxTokenBytes
 };
 
-// Throws std::runtime_error when the file cannot be read or no word reaches min_count.
+// word2vec.c's MAX_STRING: a token is cut to its first 100 bytes (at a UTF-8 character
+// boundary), so one enormous "word" costs no more than an ordinary one.
+inline constexpr size_t kMaxTokenBytes = 100;
+
+// Reads a regular file through to its end. tg::Error when it cannot be opened, is not a
+// regular file (a FIFO or /dev/zero would block or never end), a read fails midway (the
+// error, not a silent end of the corpus), memory runs out (naming the tokens read so
+// far), or no word reaches min_count.
 Corpus read_corpus(const std::string& path, int64_t min_count);
 
 // Probability of keeping each occurrence of a word (word2vec's subsampling of frequent

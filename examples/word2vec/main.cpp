@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <thread>
 
@@ -15,32 +16,28 @@
 
 namespace {
 
+// Numbers are range-checked by w2v::check_options and paths by w2v::check_paths (both
+// run by train before anything is read), so the library and the program share one set
+// of rules and messages.
 void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
   CLI::App* train = app.add_subcommand("train", "train skip-gram vectors with negative sampling");
-  train->add_option("--input", o.input, "corpus: whitespace-separated tokens, one sentence per line")
-      ->required()->check(CLI::ExistingFile);
+  train->add_option("--input", o.input, "corpus: whitespace-separated tokens, one sentence per line")->required();
   train->add_option("--output", o.output, "vectors in word2vec text format (.vec)")->required();
-  train->add_option("--dim", o.dim, "vector dimension")->capture_default_str()->check(CLI::PositiveNumber);
-  train->add_option("--window", o.window, "largest context window (each side)")->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train->add_option("--negative", o.negative, "negatives per context word")->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  train->add_option("--dim", o.dim, "vector dimension")->capture_default_str();
+  train->add_option("--window", o.window, "largest context window (each side)")->capture_default_str();
+  train->add_option("--negative", o.negative, "negatives per context word")->capture_default_str();
   train->add_option("--min-count", o.min_count, "ignore words seen fewer times")->capture_default_str();
-  train->add_option("--epochs", o.epochs, "passes over the corpus")->capture_default_str()->check(CLI::PositiveNumber);
+  train->add_option("--epochs", o.epochs, "passes over the corpus")->capture_default_str();
   train->add_option("--sample", o.sample, "subsampling threshold for frequent words (0: off)")->capture_default_str();
-  train->add_option("--lr", o.lr, "initial learning rate, decaying linearly to 0 "
+  train->add_option("--lr", o.lr, "initial learning rate, decaying linearly to 1e-4 of it "
                                   "(default: 0.05 sgd, 0.01 sparse_adam, 0.2 adagrad)");
-  train->add_option("--threads", o.threads, "Hogwild training threads")->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train->add_option("--optimizer", o.optimizer, "sgd, sparse_adam or adagrad")->capture_default_str()
-      ->check(CLI::IsMember({"sgd", "sparse_adam", "adagrad"}));
-  train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  train->add_option("--threads", o.threads, "Hogwild training threads")->capture_default_str();
+  train->add_option("--optimizer", o.optimizer, "sgd, sparse_adam or adagrad")->capture_default_str();
+  train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
   train->add_option("--log", o.log, "write a CSV of progress: tokens,loss,lr,words_per_sec");
   train->add_option("--save-model", o.save_model, "checkpoint file, written after every epoch");
-  train->add_option("--resume", o.resume, "continue from a --save-model checkpoint (same input and settings)")
-      ->check(CLI::ExistingFile);
+  train->add_option("--resume", o.resume, "continue from a --save-model checkpoint (same input and settings)");
   train->add_flag("--quiet", o.quiet, "no progress line");
   train->callback([&o] { w2v::train(o); });
 }
@@ -51,7 +48,8 @@ int main(int argc, char** argv) {
   CLI::App app{"tapegrad-word2vec: skip-gram word vectors trained with tapegrad"};
   app.require_subcommand(1);
   w2v::TrainOptions train_options;
-  train_options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  train_options.threads = static_cast<int>(
+      std::clamp(std::thread::hardware_concurrency(), 1u, static_cast<unsigned>(w2v::Limits::max_threads)));
   add_train_command(app, train_options);
   add_eval_commands(app);
   try {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <stdexcept>
+#include <system_error>
 
 namespace w2v {
 
@@ -23,9 +23,8 @@ Progress::Progress(const Counters& counters, int64_t total, int64_t start, int t
     : counters_(counters), total_(total), start_tokens_(start), threads_(threads), quiet_(quiet),
       tty_(isatty(STDERR_FILENO) != 0), lr_(std::move(lr)) {
   if (!log_path.empty()) {
-    log_ = std::fopen(log_path.c_str(), "w");
-    if (!log_) throw std::runtime_error("train: cannot write --log '" + log_path + "'");
-    std::fputs("tokens,loss,lr,words_per_sec\n", log_);
+    log_ = std::make_unique<tg::AtomicFile>(log_path, "train: --log");
+    log_->write("tokens,loss,lr,words_per_sec\n");
   }
 }
 
@@ -38,12 +37,16 @@ Progress::~Progress() {
     wake_.notify_all();
     thread_.join();
   }
-  if (log_) std::fclose(log_);
 }
 
 void Progress::start() {
   begin_ = last_print_ = std::chrono::steady_clock::now();
-  thread_ = std::thread([this] { run(); });
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    throw tg::Error(fmt::format("train: could not start the progress thread ({}); expected the system to allow "
+                                "a process a few threads", e.what()));
+  }
 }
 
 void Progress::run() {
@@ -73,9 +76,13 @@ void Progress::report(bool last) {
   const double fraction = total_ > 0 ? static_cast<double>(tokens) / static_cast<double>(total_) : 1;
   const double eta = wps > 0 ? static_cast<double>(total_ - tokens) / (wps * threads_) : -1;
   const double lr = lr_();
-  if (log_) {
-    fmt::print(log_, "{},{:.6f},{:.6g},{:.0f}\n", tokens, avg_loss_, lr, wps * threads_);
-    std::fflush(log_);
+  if (log_ && !log_error_) {
+    // This runs on the monitor thread: an error waits for commit_log.
+    try {
+      log_->write(fmt::format("{},{:.6f},{:.6g},{:.0f}\n", tokens, avg_loss_, lr, wps * threads_));
+    } catch (const tg::Error&) {
+      log_error_ = std::current_exception();
+    }
   }
   if (quiet_) return;
   const std::string line = fmt::format("Progress: {:5.1f}% words/sec/thread: {:7.0f} lr: {:9.6f} avg.loss: {:9.6f} ETA: {}",
@@ -108,6 +115,12 @@ double Progress::finish() {
   }
   fmt::print(stderr, "words/sec/thread: {:.0f}\n", wps);
   return wps;
+}
+
+void Progress::commit_log() {
+  if (!log_) return;
+  if (log_error_) std::rethrow_exception(log_error_);
+  log_->commit();
 }
 
 }  // namespace w2v

@@ -1,14 +1,19 @@
 #pragma once
 // The progress line on stderr and the CSV log. Training threads only add to atomic
-// counters; a monitor thread reads them, so printing never slows a training step.
+// counters; a monitor thread reads them, so printing never slows a training step. The
+// log is a tg::AtomicFile: it replaces a previous log only when commit_log() is called
+// after a successful run, and a write error (a full disk) fails the run.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <tapegrad/tapegrad.h>
 #include <thread>
 
 namespace w2v {
@@ -29,6 +34,9 @@ class Progress {
   void start();
   // Stops the monitor and prints the totals; returns words/sec/thread.
   double finish();
+  // Puts the --log file in place (after the vectors are written); a tg::Error if any
+  // write to it failed.
+  void commit_log();
 
  private:
   void run();
@@ -39,7 +47,8 @@ class Progress {
   int threads_;
   bool quiet_, tty_;
   std::function<double()> lr_;
-  std::FILE* log_ = nullptr;
+  std::unique_ptr<tg::AtomicFile> log_;
+  std::exception_ptr log_error_;  // the first failed write, reported by commit_log
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

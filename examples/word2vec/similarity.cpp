@@ -16,6 +16,7 @@ tg::Tensor row_ids(const std::vector<int64_t>& rows) { return tg::from_vector(ro
 // (10 neighbours; 1 for analogy answers).
 std::vector<Scored> select_top_k(const double* data, int64_t n, int64_t k, const std::vector<int64_t>& excluded) {
   std::vector<Scored> best;
+  k = std::min(k, n);  // --k beyond the vocabulary lists every word, allocating no more
   if (k <= 0) return best;
   best.reserve(static_cast<size_t>(k) + 1);
   for (int64_t row = 0; row < n; ++row) {

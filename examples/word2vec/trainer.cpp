@@ -16,11 +16,16 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <barrier>
 #include <cmath>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
+#include <new>
+#include <system_error>
 #include <tapegrad/tapegrad.h>
 #include <thread>
 
@@ -33,17 +38,46 @@ namespace w2v {
 
 namespace {
 
-// The learning rate falls linearly to zero over this many ticks of the whole run,
-// each a LambdaLR step taken by whichever thread crosses it.
-constexpr int64_t kLrTicks = 10000;
-
 std::unique_ptr<tg::optim::Optimizer> make_optimizer(const std::string& name, std::vector<tg::Tensor> params,
                                                      double lr) {
   if (name == "sgd") return std::make_unique<tg::optim::SGD>(std::move(params), tg::optim::SGDOptions(lr));
   if (name == "sparse_adam")
     return std::make_unique<tg::optim::SparseAdam>(std::move(params), tg::optim::SparseAdamOptions(lr));
   if (name == "adagrad") return std::make_unique<tg::optim::Adagrad>(std::move(params), tg::optim::AdagradOptions(lr));
-  throw std::runtime_error("train: --optimizer = '" + name + "' is unknown; expected sgd, sparse_adam or adagrad");
+  throw tg::ValueError("train: --optimizer = '" + name + "' is unknown; expected sgd, sparse_adam or adagrad");
+}
+
+// Tensors the optimizer keeps per table: Adagrad's sum, SparseAdam's two moments.
+int64_t state_tables(const std::string& optimizer) {
+  return optimizer == "sparse_adam" ? 2 : optimizer == "adagrad" ? 1 : 0;
+}
+
+// The two tables and the optimizer's state, refused with their size when they cannot fit
+// in this machine's memory (rather than a bad_alloc, or a swap storm, mid-training).
+void check_table_memory(const TrainOptions& opts, int64_t vocab_size) {
+  // vocab < 2^31 and dim <= 10^4: the product stays below 2^53.
+  const int64_t bytes = 2 * vocab_size * opts.dim * 4 * (1 + state_tables(opts.optimizer));
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
+  const double physical = pages > 0 && page_size > 0 ? static_cast<double>(pages) * static_cast<double>(page_size) : 0;
+  if (physical > 0 && static_cast<double>(bytes) > physical)
+    throw tg::Error(fmt::format("train: {} words x --dim {} need {:.1f} GB for the tables and the {} state; "
+                                "expected at most this machine's {:.1f} GB (lower --dim or raise --min-count)",
+                                vocab_size, opts.dim, static_cast<double>(bytes) / 1e9, opts.optimizer,
+                                physical / 1e9));
+}
+
+[[noreturn]] void diverged(const TrainOptions& opts, const std::string& what) {
+  throw tg::Error(fmt::format("train: training diverged: {}; expected a smaller --lr (this run started at {:g}; "
+                              "try a tenth of it)", what, start_lr(opts)));
+}
+
+// A NaN or infinite value in a table means the run has diverged: nothing is written.
+void check_finite(const TrainOptions& opts, const tg::Tensor& table, const char* name) {
+  const tg::Tensor t = table.detach().contiguous();
+  const float* data = t.data_ptr<float>();
+  for (int64_t i = 0, n = t.numel(); i < n; ++i)
+    if (!std::isfinite(data[i]))
+      diverged(opts, fmt::format("the {} table holds {} at row {}", name, data[i], i / t.size(1)));
 }
 
 // Everything the threads share.
@@ -60,6 +94,7 @@ struct Shared {
   int64_t total_tokens;   // over all epochs
   std::mutex schedule_mutex;
   std::atomic<int64_t> ticks_done{0};
+  std::atomic<bool> stop{false};  // a thread failed: the others return at their next sentence
 };
 
 class Worker {
@@ -75,6 +110,7 @@ class Worker {
   void run_epoch(int64_t first, int64_t last) {
     int64_t unreported = 0;
     for (int64_t sentence = first; sentence < last; ++sentence) {
+      if (s_.stop.load(std::memory_order_relaxed)) return;
       const int64_t begin = s_.corpus.sentence_starts[sentence], end = s_.corpus.sentence_starts[sentence + 1];
       add_sentence(begin, end);
       unreported += end - begin;
@@ -127,9 +163,14 @@ class Worker {
     const tg::Tensor v = s_.out(targets);
     const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
     const tg::Tensor loss = -(scores * sign_).logsigmoid().sum();
+    const auto value = loss.item<float>();
+    if (!std::isfinite(value))
+      diverged(s_.opts, fmt::format("the loss of a batch became {} after {} tokens, at lr {:g}", value,
+                                    s_.counters.tokens.load(std::memory_order_relaxed),
+                                    s_.optimizer.param_groups()[0].lr()));
     const std::vector<tg::Tensor> grads = tg::autograd::grad({loss}, {s_.in.weight, s_.out.weight});
     s_.optimizer.step_with(grads);
-    loss_sum_ += loss.item<float>();
+    loss_sum_ += value;
     pairs_ += b;
     centers_.clear();
     targets_.clear();
@@ -168,46 +209,106 @@ class Worker {
   int64_t pairs_ = 0;
 };
 
+// Runs body(0) ... body(threads - 1), each on a new thread, and joins them. The threads
+// wait at a gate until all of them exist: when the system refuses one (std::system_error
+// from std::thread, e.g. under a process or memory limit), the ones started are released
+// to return without running body, never left waiting at a barrier for threads that do not
+// exist, and the refusal becomes a tg::Error.
+void run_threads(int threads, const std::function<void(int)>& body) {
+  std::mutex gate_mutex;
+  std::condition_variable gate;
+  bool opened = false, cancelled = false;
+  auto open_gate = [&](bool cancel) {
+    {
+      std::lock_guard<std::mutex> lock(gate_mutex);
+      opened = true;
+      cancelled = cancel;
+    }
+    gate.notify_all();
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        {
+          std::unique_lock<std::mutex> lock(gate_mutex);
+          gate.wait(lock, [&] { return opened; });
+          if (cancelled) return;
+        }
+        body(t);
+      });
+  } catch (const std::system_error& e) {
+    open_gate(/*cancel=*/true);
+    for (std::thread& t : pool) t.join();
+    throw tg::Error(fmt::format("train: could not start thread {} of --threads {} ({}); expected at most as many "
+                                "threads as this system allows a process (try --threads {})", pool.size() + 1,
+                                threads, e.what(), std::max(1u, std::thread::hardware_concurrency())));
+  }
+  open_gate(/*cancel=*/false);
+  for (std::thread& t : pool) t.join();
+}
+
 }  // namespace
 
-double default_lr(const std::string& optimizer) {
-  if (optimizer == "sparse_adam") return 0.01;
-  if (optimizer == "adagrad") return 0.2;
-  return 0.05;  // word2vec's and fastText's skip-gram rate for plain SGD
+double lr_factor(int64_t tick) {
+  return std::max(kLrFloor, 1.0 - static_cast<double>(tick) / static_cast<double>(kLrTicks));
 }
 
 double train(const TrainOptions& opts) {
-  if (opts.dim < 1 || opts.window < 1 || opts.negative < 1 || opts.epochs < 1 || opts.batch < 1 || opts.threads < 1)
-    throw std::runtime_error("train: --dim, --window, --negative, --epochs, --batch and --threads must be >= 1");
+  check_options(opts);
+  check_paths(opts);
   tg::manual_seed(opts.seed);
   const Corpus corpus = read_corpus(opts.input, opts.min_count);
   const int64_t vocab_size = corpus.vocab.size();
   if (!opts.quiet)
     fmt::print(stderr, "Read {} tokens in {} sentences; vocabulary: {} words (min-count {}), {} tokens in it\n",
                corpus.num_tokens(), corpus.num_sentences(), vocab_size, opts.min_count, corpus.in_vocab_tokens);
+  if (corpus.truncated_tokens > 0)
+    fmt::print(stderr, "note: {} tokens longer than {} bytes were cut to their first {} bytes\n",
+               corpus.truncated_tokens, kMaxTokenBytes, kMaxTokenBytes);
+  if (corpus.num_tokens() > Limits::max_total_tokens / opts.epochs)
+    throw tg::ValueError(fmt::format("train: {} tokens x --epochs {} is too much work; expected at most {} tokens "
+                                     "over the run", corpus.num_tokens(), opts.epochs, Limits::max_total_tokens));
+  if (vocab_size < 2)
+    throw tg::ValueError(fmt::format("train: the vocabulary of '{}' has {} word (min-count {}); expected at least 2: "
+                                     "negatives are drawn among the other words", opts.input, vocab_size,
+                                     opts.min_count));
+  check_table_memory(opts, vocab_size);
 
+  const double lr = start_lr(opts);
+  std::unique_ptr<tg::nn::Embedding> in_table, out_table;
+  try {
+    in_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+    out_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+  } catch (const std::bad_alloc&) {
+    throw tg::Error(fmt::format("train: out of memory allocating two tables of {} words x --dim {} ({} bytes "
+                                "each); expected a smaller --dim or a larger --min-count", vocab_size, opts.dim,
+                                vocab_size * opts.dim * 4));
+  }
+  tg::nn::Embedding& in = *in_table;
+  tg::nn::Embedding& out = *out_table;
   // Input vectors uniform in +-0.5/dim, output vectors zero: word2vec's initialisation.
-  tg::nn::Embedding in(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
-  tg::nn::Embedding out(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
   tg::nn::init::uniform_(in.weight, -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
   tg::nn::init::zeros_(out.weight);
-  const double lr = opts.lr > 0 ? opts.lr : default_lr(opts.optimizer);
   auto optimizer = make_optimizer(opts.optimizer, {in.weight, out.weight}, lr);
 
   int64_t start_epoch = 0;
-  if (!opts.resume.empty()) start_epoch = load_checkpoint(opts.resume, corpus.vocab, in, out, *optimizer);
+  if (!opts.resume.empty()) {
+    start_epoch = load_checkpoint(opts.resume, corpus.vocab, in, out, *optimizer);
+    // The checkpoint holds the decayed lr; the schedule below starts from the start lr
+    // and fast-forwards to where the saved run stood.
+    for (tg::optim::ParamGroup& group : optimizer->param_groups()) group.set_lr(lr);
+  }
   if (start_epoch >= opts.epochs && !opts.quiet)
     fmt::print(stderr, "The checkpoint has already trained {} epochs; --epochs = {}: nothing left to train\n",
                start_epoch, opts.epochs);
 
   const int64_t total = corpus.num_tokens() * opts.epochs;
-  tg::optim::LambdaLR schedule(*optimizer, [](int64_t tick) {
-    return std::max(0.0, 1.0 - static_cast<double>(tick) / static_cast<double>(kLrTicks));
-  });
+  tg::optim::LambdaLR schedule(*optimizer, lr_factor);
   Counters counters;
   counters.tokens = corpus.num_tokens() * std::min(start_epoch, opts.epochs);
   Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.in_vocab_tokens, opts.sample),
-                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, total, {}, {}};
+                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, total, {}, {}, {}};
   const int64_t start_ticks = std::min(kLrTicks, counters.tokens.load() * kLrTicks / std::max<int64_t>(1, total));
   for (int64_t t = 0; t < start_ticks; ++t) schedule.step();
   shared.ticks_done = start_ticks;
@@ -224,39 +325,46 @@ double train(const TrainOptions& opts) {
 
   Progress progress(counters, total, counters.tokens.load(), threads, opts.quiet, opts.log,
                     [&] { return optimizer->param_groups()[0].lr(); });
-  int64_t epoch = start_epoch;
-  // At the end of every epoch, all threads wait while one saves the checkpoint.
-  std::barrier epoch_end(threads, [&]() noexcept {
-    ++epoch;
-    if (!opts.save_model.empty()) {
-      try {
-        save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch);
-      } catch (const std::exception& e) {
-        fmt::print(stderr, "\nwarning: could not save the checkpoint: {}\n", e.what());
-      }
-    }
-  });
-  progress.start();
-  std::vector<std::thread> pool;
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
+  auto fail = [&](std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(failure_mutex);
+    if (!failure) failure = std::move(e);
+    shared.stop = true;
+  };
+  int64_t epoch = start_epoch;
+  // At the end of every epoch, all threads wait while one saves the checkpoint, unless
+  // the run has failed: a diverged model is not worth resuming from.
+  std::barrier epoch_end(threads, [&]() noexcept {
+    ++epoch;
+    if (opts.save_model.empty() || shared.stop) return;
+    try {
+      check_finite(opts, in.weight, "input");
+      check_finite(opts, out.weight, "output");
+      save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch);
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  });
+
+  progress.start();
+  run_threads(threads, [&](int t) {
+    try {
       Worker worker(shared, t);
       for (int64_t e = start_epoch; e < opts.epochs; ++e) {
-        try {
-          worker.run_epoch(bounds[t], bounds[t + 1]);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
+        worker.run_epoch(bounds[t], bounds[t + 1]);
         epoch_end.arrive_and_wait();
       }
-    });
-  for (std::thread& t : pool) t.join();
+    } catch (...) {
+      fail(std::current_exception());
+      epoch_end.arrive_and_drop();  // the others finish their epochs without it
+    }
+  });
+  if (failure) std::rethrow_exception(failure);  // ~Progress stops the monitor; no totals for a failed run
   const double wps = progress.finish();
-  if (failure) std::rethrow_exception(failure);
+  check_finite(opts, in.weight, "input");
   save_vectors(opts.output, corpus.vocab.words, in.weight);
+  progress.commit_log();
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
   return wps;
 }

@@ -5,27 +5,24 @@
 #include <cstdint>
 #include <string>
 
+#include "train_options.h"
+
 namespace w2v {
 
-struct TrainOptions {
-  std::string input, output;
-  int64_t dim = 100, window = 5, negative = 5, min_count = 5, epochs = 5;
-  double sample = 1e-4;
-  double lr = -1;  // < 0: the optimizer's default (default_lr)
-  int threads = 1;
-  std::string optimizer = "sgd";  // sgd | sparse_adam | adagrad
-  int64_t batch = 64;             // (center, context) pairs per step
-  uint64_t seed = 1;
-  std::string log;                // CSV: tokens,loss,lr,words_per_sec
-  std::string save_model;         // checkpoint written after every epoch
-  std::string resume;             // checkpoint to continue from
-  bool quiet = false;             // no progress line
-};
+// Note [Learning-rate floor]: the learning rate falls linearly over kLrTicks ticks of
+// the whole run (each a LambdaLR step taken by whichever thread crosses it) from the
+// start lr to start * kLrFloor, never to 0: SparseAdam (like PyTorch's) refuses lr = 0,
+// and a checkpoint saved at the end must hold an lr its optimizer accepts on --resume.
+// word2vec.c floors its alpha at the same starting_alpha * 0.0001.
+inline constexpr int64_t kLrTicks = 10000;
+inline constexpr double kLrFloor = 1e-4;
+// The factor of the start lr after `tick` ticks: max(kLrFloor, 1 - tick / kLrTicks).
+double lr_factor(int64_t tick);
 
-// The learning rate each optimizer trains well with, for a loss summed over pairs.
-double default_lr(const std::string& optimizer);
-
-// Trains and writes opts.output; returns the words/sec/thread it measured.
+// Checks the options and paths (train_options.h) before reading the corpus, trains, and
+// writes opts.output; returns the words/sec/thread it measured. Training that diverges
+// (a loss or table value that is NaN or infinite) stops with a tg::Error saying to lower
+// --lr, and writes neither vectors nor a checkpoint.
 double train(const TrainOptions& opts);
 
 }  // namespace w2v

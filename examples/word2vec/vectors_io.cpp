@@ -1,12 +1,13 @@
 #include "vectors_io.h"
 
+#include "text_input.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <string_view>
 
 namespace w2v {
@@ -46,23 +47,28 @@ std::optional<int64_t> WordVectors::find(const std::string& word) const {
 
 int64_t WordVectors::row_of(const std::string& word, const char* where) const {
   if (auto row = find(word)) return *row;
-  throw tg::ValueError(fmt::format("{}: word '{}' is not in {}; expected one of its {} words", where, word, path,
-                                   words.size()));
+  throw tg::ValueError(fmt::format("{}: word '{}' is not in {}; expected one of its {} words", where, excerpt(word),
+                                   path, words.size()));
 }
 
 WordVectors load_vectors(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw tg::Error(fmt::format("load_vectors: cannot open '{}'; expected a readable .vec file", path));
-
+  TextInput in(path, "load_vectors");
   std::string line;
-  if (!std::getline(in, line))
+  if (!in.getline(line))
     throw tg::ValueError(fmt::format("{}: the file is empty; expected a first line 'count dim'", path));
   const auto header = split_fields(line);
   const auto count = header.size() == 2 ? parse_number<int64_t>(header[0]) : std::nullopt;
   const auto dim = header.size() == 2 ? parse_number<int64_t>(header[1]) : std::nullopt;
   if (!count || !dim || *count < 0 || *dim < 1)
     throw tg::ValueError(fmt::format("{}:1: header = '{}' is not a word2vec header; expected 'count dim' "
-                                     "with count >= 0 and dim >= 1", path, line));
+                                     "with count >= 0 and dim >= 1", path, excerpt(line)));
+  // Every vector takes at least 2 * dim bytes (" 0" per value): a claim beyond the file's
+  // size is corrupt, and refusing it keeps count * dim far from overflow.
+  const auto file_size = static_cast<int64_t>(std::min<uint64_t>(in.size(), INT64_MAX / 4));
+  if ((*count > 0 && *dim > file_size / 2) || *count > file_size / 2)
+    throw tg::ValueError(fmt::format("{}:1: header = '{}' announces more than the file's {} bytes can hold; "
+                                     "expected 'count dim' of the vectors that follow", path, excerpt(line),
+                                     in.size()));
 
   std::vector<std::string> words;
   std::unordered_map<std::string, int64_t> index;
@@ -72,21 +78,22 @@ WordVectors load_vectors(const std::string& path) {
   values.reserve(static_cast<size_t>(std::min<int64_t>(*count, (int64_t{1} << 24) / *dim) * *dim));
   int64_t line_number = 1;
   int64_t num_lines = 0;  // vector lines, duplicates included: what the header counts
-  while (std::getline(in, line)) {
+  while (in.getline(line)) {
     ++line_number;
     const auto fields = split_fields(line);
     if (fields.empty()) continue;  // a blank line (e.g. at the end) holds no vector
     ++num_lines;
-    if (static_cast<int64_t>(fields.size()) != *dim + 1)
+    if (static_cast<int64_t>(fields.size()) - 1 != *dim)
       throw tg::ValueError(fmt::format("{}:{}: {} fields after the word '{}'; expected dim = {} numbers", path,
-                                       line_number, fields.size() - 1, fields[0], *dim));
+                                       line_number, fields.size() - 1, excerpt(std::string(fields[0])), *dim));
     const std::string word(fields[0]);
     const bool is_duplicate = index.count(word) > 0;
     for (int64_t d = 1; d <= *dim; ++d) {
       const auto value = parse_number<double>(fields[d]);
       if (!value || !std::isfinite(*value))
         throw tg::ValueError(fmt::format("{}:{}: value {} of '{}' = '{}' is not a finite number; expected a "
-                                         "decimal number such as -0.0421", path, line_number, d, word, fields[d]));
+                                         "decimal number such as -0.0421", path, line_number, d, excerpt(word),
+                                         excerpt(std::string(fields[d]))));
       if (!is_duplicate) values.push_back(*value);
     }
     if (is_duplicate) continue;  // the first vector of a word wins
@@ -109,22 +116,23 @@ void save_vectors(const std::string& path, const std::vector<std::string>& words
     throw tg::ValueError(fmt::format("save_vectors: vectors of shape {} for {} words; expected ({}, dim)",
                                      vectors.defined() ? tg::shape_string(vectors.sizes()) : "undefined",
                                      num_words, num_words));
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) throw tg::Error(fmt::format("save_vectors: cannot open '{}'; expected a writable path", path));
   // float32 widens to float64 exactly, so the 6 digits printed are those of the float.
   const tg::Tensor table = vectors.detach().to(tg::kFloat64).contiguous();
   const int64_t dim = table.size(1);
   const double* data = table.data_ptr<double>();
-  fmt::memory_buffer line;
-  fmt::print(f, "{} {}\n", num_words, dim);
-  for (int64_t w = 0; w < num_words; ++w) {
-    line.clear();
-    fmt::format_to(std::back_inserter(line), "{}", words[w]);
-    for (int64_t d = 0; d < dim; ++d) fmt::format_to(std::back_inserter(line), " {:.6g}", data[w * dim + d]);
-    line.push_back('\n');
-    std::fwrite(line.data(), 1, line.size(), f);
-  }
-  if (std::fclose(f) != 0) throw tg::Error(fmt::format("save_vectors: error writing '{}'", path));
+  // Atomic and checked (core/files.h): a full disk or a killed process leaves the
+  // previous file, never a truncated one.
+  tg::write_file_atomically(path, [&](std::FILE* f) {
+    fmt::memory_buffer line;
+    fmt::print(f, "{} {}\n", num_words, dim);
+    for (int64_t w = 0; w < num_words; ++w) {
+      line.clear();
+      fmt::format_to(std::back_inserter(line), "{}", words[w]);
+      for (int64_t d = 0; d < dim; ++d) fmt::format_to(std::back_inserter(line), " {:.6g}", data[w * dim + d]);
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), f);
+    }
+  }, "save_vectors");
 }
 
 }  // namespace w2v

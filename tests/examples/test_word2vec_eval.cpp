@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "eval_commands.h"
@@ -89,12 +90,52 @@ TEST_CASE("load_vectors names the file and the line of a bad .vec file") {
                        doctest::Contains("d.vec:2: value 2 of 'a' = '0.5x' is not a finite number"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("e.vec", "1 2\na nan 1\n")),
                        doctest::Contains("is not a finite number"), tg::ValueError);
+  // A header claiming more than the file can hold is refused before anything is reserved.
   CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("f.vec", "4000000000 1000000000\na 1\n")),
-                       doctest::Contains("1 fields after the word 'a'; expected dim = 1000000000"), tg::ValueError);
+                       doctest::Contains("f.vec:1: header = '4000000000 1000000000' announces more than the file's "
+                                         "26 bytes can hold"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("f2.vec", "1 9223372036854775807\na 1\n")),
+                       doctest::Contains("announces more than the file's"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("f3.vec", "0 9223372036854775807\na 1\n")),
+                       doctest::Contains("1 fields after the word 'a'; expected dim = 9223372036854775807"),
+                       tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors(dir.write("g.vec", "1 0\na\n")),
                        doctest::Contains("expected 'count dim' with count >= 0 and dim >= 1"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::load_vectors((dir.path / "missing.vec").string()), doctest::Contains("cannot open"),
                        tg::Error);
+}
+
+TEST_CASE("neighbors on a hostile file: a directory, a FIFO, a 1 MB first line, a --k beyond the vocabulary") {
+  TempDir dir;
+  std::ostringstream out;
+  // Was: "the file is empty".
+  CHECK_THROWS_WITH_AS(w2v::run_neighbors(dir.path.string(), "king", 10, out),
+                       doctest::Contains("is a directory; expected a regular file"), tg::Error);
+  // Was: blocked forever in the open.
+  REQUIRE(::mkfifo((dir.path / "fifo").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(w2v::run_neighbors((dir.path / "fifo").string(), "king", 10, out),
+                       doctest::Contains("is a FIFO"), tg::Error);
+  // Was: the whole line echoed in the message.
+  const std::string long_line(1 << 20, 'z');
+  std::string message;
+  try {
+    w2v::run_neighbors(dir.write("long.vec", long_line + "\n"), "king", 10, out);
+  } catch (const tg::ValueError& e) {
+    message = e.what();
+  }
+  CHECK(message.find("header = '" + std::string(80, 'z') + "... (1048576 bytes)' is not a word2vec header") !=
+        std::string::npos);
+  CHECK(message.size() < 400);
+  // Was: std::bad_alloc reserving k + 1 entries. Now every other word, best first.
+  w2v::run_neighbors(dir.write("v.vec", kVectors), "king", int64_t{1} << 60, out);
+  CHECK(out.str() == "nearest neighbours of 'king' by cosine:\n"
+                     "  1  prince                   0.9600\n"
+                     "  2  woman                    0.8000\n"
+                     "  3  man                      0.6000\n"
+                     "  4  queen                    0.2800\n"
+                     "  5  apple                    0.0000\n"
+                     "  6  nothing                  0.0000\n");
 }
 
 TEST_CASE("save_vectors writes the .vec text that load_vectors reads back, 6 significant digits") {
@@ -118,7 +159,7 @@ TEST_CASE("save_vectors refuses a table that does not match the words, and an un
   CHECK_THROWS_WITH_AS(w2v::save_vectors(path, {"a", "b", "c"}, tg::zeros({2, 4})),
                        doctest::Contains("vectors of shape [2, 4] for 3 words; expected (3, dim)"), tg::ValueError);
   CHECK_THROWS_WITH_AS(w2v::save_vectors((dir.path / "no" / "such" / "dir.vec").string(), {"a"}, tg::zeros({1, 4})),
-                       doctest::Contains("cannot open"), tg::Error);
+                       doctest::Contains(doctest::Contains("no/such' failed: No such file or directory")), tg::Error);
 }
 
 TEST_CASE("neighbors ranks every other word by cosine, ties in file order") {
