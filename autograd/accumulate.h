@@ -13,12 +13,13 @@
 
 namespace tg::autograd {
 
-// The sum of two gradients of one tensor, following spec/embedding.md section 7:
+// The sum of two gradients of one tensor, by the rules of docs/gradients.md ("Dense and sparse gradients of one tensor"):
 // sparse + sparse stays sparse; sparse + dense is dense. Either may be undefined.
 Tensor add_gradients(const Tensor& a, const Tensor& b);
 
 // The sink for a leaf: adds the incoming gradient into the leaf's .grad following
-// the dense/sparse rules of spec/embedding.md section 7.
+// the dense/sparse rules of docs/gradients.md; when it may keep the arriving
+// buffer without a copy is "Stealing a buffer" there.
 class AccumulateGrad final : public Node {
  public:
   explicit AccumulateGrad(const Tensor& leaf);

@@ -1,4 +1,4 @@
-// Adagrad (spec/optim.md §3). With t the step count:
+// Adagrad (PyTorch's update; docs/optimizers.md for the rules shared by all optimizers). With t the step count:
 //   clr = lr / (1 + (t - 1) lr_decay),  sum += d^2,  param -= clr * d / (sqrt(sum) + eps)
 // over every element (dense) or over the rows of the coalesced gradient (sparse).
 #include "adagrad.h"

@@ -1,6 +1,6 @@
 #pragma once
 // Adagrad: per-element learning rates from the running sum of squared gradients
-// (spec/optim.md §3), dense and sparse gradients. State is created for every parameter
+// (PyTorch's update; docs/optimizers.md), dense and sparse gradients. State is created for every parameter
 // when it is added, as PyTorch does. A sparse gradient is coalesced (duplicates are
 // summed before squaring), then only its rows are touched.
 //

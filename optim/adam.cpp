@@ -1,4 +1,4 @@
-// Adam (spec/optim.md §4). With t the step count and d the gradient after maximize and
+// Adam (PyTorch's update; docs/optimizers.md for the shared rules). With t the step count and d the gradient after maximize and
 // weight decay:
 //   m = lerp(m, d, 1 - b1),  v = b2 v + (1 - b2) d^2,  u = amsgrad ? max(u, v) : v,
 //   param -= lr / (1 - b1^t) * m / (sqrt(u) / sqrt(1 - b2^t) + eps)

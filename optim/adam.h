@@ -1,5 +1,5 @@
 #pragma once
-// Adam for dense gradients, with weight decay, AMSGrad and maximize (spec/optim.md §4).
+// Adam for dense gradients, with weight decay, AMSGrad and maximize (PyTorch's; docs/optimizers.md).
 // A sparse gradient is refused: its rows would all keep moving on their momentum;
 // SparseAdam is the lazy variant made for sparse gradients.
 //

@@ -1,4 +1,4 @@
-// SGD (spec/optim.md §1). Notation: d the gradient after maximize and weight decay,
+// SGD (PyTorch's update; docs/optimizers.md for the shared rules). Notation: d the gradient after maximize and weight decay,
 // mu momentum, tau dampening, buf the momentum buffer.
 #include "sgd.h"
 

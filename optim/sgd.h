@@ -1,6 +1,6 @@
 #pragma once
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum, weight
-// decay and maximize; PyTorch's update (spec/optim.md §1), dense and sparse gradients.
+// decay and maximize; PyTorch's update (docs/optimizers.md), dense and sparse gradients.
 //
 //   tg::optim::SGD sgd(emb.parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
 //   loss.backward();

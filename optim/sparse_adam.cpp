@@ -1,4 +1,4 @@
-// SparseAdam (spec/optim.md §2). With t the step count, the rows R of the coalesced
+// SparseAdam (PyTorch's lazy Adam; docs/optimizers.md, "SparseAdam is lazy"). With t the step count, the rows R of the coalesced
 // gradient G move as
 //   m[R] = b1 m[R] + (1 - b1) G,  v[R] = b2 v[R] + (1 - b2) G^2,
 //   param[R] -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m[R] / (sqrt(v[R]) + eps)

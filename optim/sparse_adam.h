@@ -1,6 +1,6 @@
 #pragma once
 // SparseAdam: lazy Adam for a dense parameter that receives sparse gradients, such as
-// an Embedding built with sparse = true (spec/optim.md §2). Only the rows present in
+// an Embedding built with sparse = true (docs/optimizers.md). Only the rows present in
 // the coalesced gradient change, their moments included; bias correction uses the
 // parameter's step count, and eps is added before that correction.
 //

@@ -1,4 +1,4 @@
-// Sparse COO tensors (spec/embedding.md sections 7 and 7.1): construction and its
+// Sparse COO tensors (docs/gradients.md): construction and its
 // checks, coalesce, densifying, and how sparse gradients accumulate into .grad.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// The error catalogue of spec/embedding.md section 8: one test per row, checking the
+// PyTorch's error catalogue for Embedding (docs/embedding.md): one test per row, checking the
 // kind and the part of the message a user relies on.
 #include <doctest/doctest.h>
 

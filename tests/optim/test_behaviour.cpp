@@ -75,7 +75,7 @@ TEST_CASE("Adagrad sums duplicate indices before squaring") {
 
 TEST_CASE("SparseAdam corrects a row first touched late with the parameter's step count") {
   // beta = (0.9, 0.999), lr 0.1, g = 1 at step 10 only: m = 0.1, v = 0.001,
-  // step = 0.1 * sqrt(1 - 0.999^10) / (1 - 0.9^10) * 0.1 / sqrt(0.001) = 0.0484 (spec §2.2)
+  // step = 0.1 * sqrt(1 - 0.999^10) / (1 - 0.9^10) * 0.1 / sqrt(0.001) = 0.0484 (SparseAdam's update, optim/sparse_adam.cpp)
   tg::Tensor w = tg::zeros({2, 1}, tg::kFloat64).requires_grad_();
   SparseAdam adam({w}, SparseAdamOptions(0.1));
   for (int s = 1; s <= 10; ++s) {

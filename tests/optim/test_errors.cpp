@@ -1,4 +1,4 @@
-// Every refusal of spec/optim.md §5: the error kind, and the part of the message a user
+// Every refusal PyTorch's optimizers make (docs/optimizers.md, "Refusals"): the error kind, and the part of the message a user
 // relies on (the option, its value, the valid range or what to use instead).
 #include <doctest/doctest.h>
 
