@@ -4,14 +4,9 @@
 
 #include "../../core/elementwise.h"
 #include "../../core/reduce.h"
-#include "../node.h"
+#include "recording.h"
 
 namespace tg {
-
-using autograd::Gradients;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::should_record;
 
 namespace {
 

@@ -12,15 +12,10 @@
 #include "../../core/layout.h"
 #include "../../core/rows.h"
 #include "../grad_mode.h"
-#include "../node.h"
+#include "recording.h"
 #include "embedding_backward.h"
 
 namespace tg {
-
-using autograd::Gradients;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::should_record;
 
 namespace {
 

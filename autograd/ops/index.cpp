@@ -9,15 +9,10 @@
 #include "../../core/index.h"
 #include "../../core/layout.h"
 #include "../meta.h"
-#include "../node.h"
+#include "recording.h"
 #include "inplace.h"
 
 namespace tg {
-
-using autograd::Gradients;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::should_record;
 
 namespace {
 

@@ -7,14 +7,9 @@
 
 #include "../../core/blas.h"
 #include "../../core/layout.h"
-#include "../node.h"
+#include "recording.h"
 
 namespace tg {
-
-using autograd::Gradients;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::should_record;
 
 namespace {
 

@@ -10,14 +10,9 @@
 #include <limits>
 
 #include "../../core/layout.h"
-#include "../node.h"
+#include "recording.h"
 
 namespace tg {
-
-using autograd::Gradients;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::should_record;
 
 namespace {
 
