@@ -92,7 +92,8 @@ Corpus read_corpus(const std::string& path, int64_t min_count) {
   Tokenizer tokenizer(corpus);
   try {
     TextInput in(path, "train: --input");
-    std::vector<char> buffer(size_t{1} << 20);
+    // Blocks of 1 MB, or the whole file when it is smaller.
+    std::vector<char> buffer(static_cast<size_t>(std::clamp<uint64_t>(in.size(), 1, uint64_t{1} << 20)));
     while (const size_t n = in.read_some(buffer.data(), buffer.size())) tokenizer.feed(buffer.data(), n);
     tokenizer.finish();
   } catch (const std::bad_alloc&) {
