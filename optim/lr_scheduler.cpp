@@ -14,7 +14,13 @@ LRScheduler::LRScheduler(Optimizer& optimizer) : optimizer_(optimizer) {
 
 void LRScheduler::step() {
   last_epoch_ += 1;
-  const std::vector<double> lrs = get_lr();
+  std::vector<double> lrs;
+  try {
+    lrs = get_lr();
+  } catch (...) {
+    last_epoch_ -= 1;  // a refused step leaves the scheduler as it was
+    throw;
+  }
   std::vector<ParamGroup>& groups = optimizer_.param_groups();
   if (lrs.size() != groups.size())
     throw Error(fmt::format("LRScheduler: the optimizer has {} param groups now, {} when the scheduler was built; "

@@ -52,6 +52,7 @@ inline const File linalg{"linalg.txt"};
 inline const File optim{"optim.txt"};
 inline const File print{"print.txt"};
 inline const File reduce{"reduce.txt"};
+inline const File schedulers{"schedulers.txt"};
 
 // The dtype names of the format: torch's, without "torch.".
 tg::Dtype dtype_named(const std::string& name);
