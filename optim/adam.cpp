@@ -18,26 +18,29 @@ Adam::Adam(const std::vector<ParamGroup>& param_groups, const AdamOptions& defau
 
 void Adam::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
   if (grad.is_sparse())
-    throw TypeError(fmt::format("{} has a sparse gradient; Adam does not support sparse gradients, please consider "
+    throw TypeError(fmt::format("{} has a sparse gradient; {} does not support sparse gradients, please consider "
                                 "SparseAdam instead (or build the Embedding with sparse = false)",
-                                describe(param)));
+                                describe(param), name()));
+}
+
+kernels::AdamHyper Adam::hyper(const OptimizerOptions& options, double t) const {
+  const auto& o = static_cast<const AdamOptions&>(options);
+  const auto [beta1, beta2] = o.betas();
+  const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
+  return {beta1, beta2, o.eps(), o.weight_decay(), o.lr() / bias_correction1, std::sqrt(bias_correction2),
+          o.amsgrad(), o.maximize()};
 }
 
 void Adam::update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) {
-  const auto& o = static_cast<const AdamOptions&>(options);
   Slot& slot = slots_[param.impl()];
   if (!slot.exp_avg.defined()) {
     slot.exp_avg = zeros(param.sizes(), param.dtype());
     slot.exp_avg_sq = zeros(param.sizes(), param.dtype());
   }
   // amsgrad may be switched on between steps (a group's options are read at every step).
-  if (o.amsgrad() && !slot.max_exp_avg_sq.defined()) slot.max_exp_avg_sq = zeros(param.sizes(), param.dtype());
+  if (hyper(options, 1).amsgrad && !slot.max_exp_avg_sq.defined()) slot.max_exp_avg_sq = zeros(param.sizes(), param.dtype());
   slot.step += 1;
-  const auto [beta1, beta2] = o.betas();
-  const double t = static_cast<double>(slot.step);
-  const double bias_correction1 = 1.0 - std::pow(beta1, t), bias_correction2 = 1.0 - std::pow(beta2, t);
-  const kernels::AdamHyper h{beta1, beta2, o.eps(), o.weight_decay(), o.lr() / bias_correction1,
-                             std::sqrt(bias_correction2), o.amsgrad(), o.maximize()};
+  const kernels::AdamHyper h = hyper(options, static_cast<double>(slot.step));
   const Tensor g = kernels::dense_grad_for(param, grad);
   kernels::with_contiguous(param, [&](const Tensor& target) {
     kernels::adam_dense(target, g, slot.exp_avg, slot.exp_avg_sq, slot.max_exp_avg_sq, h);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "optimizer.h"
+#include "row_kernels.h"
 
 namespace tg::optim {
 
@@ -55,6 +56,11 @@ class Adam : public Optimizer {
       : Adam(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
 
  protected:
+  // For AdamW, which shares the moments, state and kernel and differs in its hyper-parameters.
+  Adam(std::string name, const OptimizerOptions& defaults) : Optimizer(std::move(name), defaults) {}
+  // The kernel's hyper-parameters for a step numbered t (from 1).
+  virtual kernels::AdamHyper hyper(const OptimizerOptions& options, double t) const;
+
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;
   std::map<std::string, Tensor> save_state(const Tensor& param) const override;

@@ -127,7 +127,9 @@ void adam_dense(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
     const T weight = static_cast<T>(1.0 - h.beta1), one_minus_beta2 = static_cast<T>(1.0 - h.beta2);
     const T wd = static_cast<T>(h.weight_decay), eps = static_cast<T>(h.eps);
     const T minus_step_size = static_cast<T>(-h.step_size), bc2_sqrt = static_cast<T>(h.bias_correction2_sqrt);
+    const T decay_factor = static_cast<T>(h.decay_factor);
     for (int64_t i = 0; i < n; ++i) {
+      if (h.decay_factor != 1) theta[i] = theta[i] * decay_factor;
       T d = h.maximize ? -g[i] : g[i];
       if (h.weight_decay != 0) d = d + wd * theta[i];
       // m.lerp_(d, 1 - beta1), with lerp's two branches for accuracy near each end.
@@ -139,6 +141,40 @@ void adam_dense(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
         u = v_max[i];
       }
       theta[i] = theta[i] + minus_step_size * (m[i] / (std::sqrt(u) / bc2_sqrt + eps));
+    }
+  });
+}
+
+void rmsprop_dense(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& grad_avg,
+                   const Tensor& buffer, const RMSpropHyper& h) {
+  const int64_t n = param.numel();
+  dispatch_floating(param.dtype(), [&]<class T>() {
+    T* theta = data<T>(param);
+    const T* g = data<T>(grad);
+    T* sq = data<T>(square_avg);
+    T* ga = h.centered ? data<T>(grad_avg) : nullptr;
+    T* buf = h.momentum > 0 ? data<T>(buffer) : nullptr;
+    const T alpha = static_cast<T>(h.alpha), one_minus_alpha = static_cast<T>(1.0 - h.alpha);
+    const T wd = static_cast<T>(h.weight_decay), eps = static_cast<T>(h.eps), mu = static_cast<T>(h.momentum);
+    const T minus_lr = static_cast<T>(-h.lr);
+    for (int64_t i = 0; i < n; ++i) {
+      T d = h.maximize ? -g[i] : g[i];
+      if (h.weight_decay != 0) d = d + wd * theta[i];
+      sq[i] = sq[i] * alpha + one_minus_alpha * (d * d);
+      T avg;
+      if (ga) {
+        ga[i] = ga[i] * alpha + one_minus_alpha * d;
+        avg = std::sqrt(sq[i] + T(-1) * (ga[i] * ga[i]));
+      } else {
+        avg = std::sqrt(sq[i]);
+      }
+      avg = avg + eps;
+      if (buf) {
+        buf[i] = buf[i] * mu + d / avg;
+        theta[i] = theta[i] + minus_lr * buf[i];
+      } else {
+        theta[i] = theta[i] + minus_lr * (d / avg);
+      }
     }
   });
 }

@@ -28,6 +28,11 @@ struct SparseAdamHyper {
 struct AdamHyper {
   double beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt;  // step_size = lr / (1 - beta1^t)
   bool amsgrad, maximize;
+  double decay_factor = 1;  // AdamW's decoupled decay: param *= 1 - lr * weight_decay before the update
+};
+struct RMSpropHyper {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered, maximize;
 };
 
 // Dense SGD, all options. buffer: undefined when momentum == 0; when buffer_is_new it
@@ -48,6 +53,10 @@ void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp
 // max_exp_avg_sq: undefined unless amsgrad.
 void adam_dense(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                 const Tensor& max_exp_avg_sq, const AdamHyper& h);
+
+// grad_avg: undefined unless centered; buffer: undefined unless momentum > 0.
+void rmsprop_dense(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& grad_avg,
+                   const Tensor& buffer, const RMSpropHyper& h);
 
 // A contiguous copy of a dense gradient in the parameter's dtype (itself when it already is one).
 Tensor dense_grad_for(const Tensor& param, const Tensor& grad);

@@ -3,7 +3,7 @@
 
 Writes tests/golden/optim.txt, read by tests/optim/test_golden.cpp: records
 (tests/golden/golden_writer.py) keyed <case>/<field>:
-    optimizer                        text: SGD, SparseAdam, Adagrad or Adam
+    optimizer                        text: SGD, SparseAdam, Adagrad, Adam, AdamW or RMSprop
     lr, momentum, beta1, ...         float64 0-d: the options given (others default)
     param                            the parameter before the first step, in the case's dtype
     step<i>/lr                       (optional) group 0's lr, set before step i
@@ -34,7 +34,8 @@ def run(name, opt_name, options, steps, dtype=torch.float64):
     """steps: list of ('sparse', indices) | ('dense',) | ('none',) | ('setlr', value)."""
     param = torch.randn(ROWS, COLS, dtype=torch.float64).to(dtype).requires_grad_()
     ctor = {"SGD": torch.optim.SGD, "SparseAdam": torch.optim.SparseAdam,
-            "Adagrad": torch.optim.Adagrad, "Adam": torch.optim.Adam}[opt_name]
+            "Adagrad": torch.optim.Adagrad, "Adam": torch.optim.Adam,
+            "AdamW": torch.optim.AdamW, "RMSprop": torch.optim.RMSprop}[opt_name]
     kwargs = dict(options)
     if "betas" in kwargs:
         kwargs["betas"] = tuple(kwargs["betas"])
@@ -116,5 +117,27 @@ for amsgrad in (False, True):
                 {"lr": 0.01, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": wd, "amsgrad": amsgrad,
                  "maximize": maximize}, [D, D, N, D, D])
 run("adam_default_float32", "Adam", {"lr": 0.01}, dense_steps, torch.float32)
+
+# AdamW: every combination of amsgrad x weight_decay x maximize
+for amsgrad in (False, True):
+    for wd in (0.0, 0.1):
+        for maximize in (False, True):
+            run(f"adamw_amsgrad{int(amsgrad)}_wd{wd}_max{int(maximize)}", "AdamW",
+                {"lr": 0.01, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": wd, "amsgrad": amsgrad,
+                 "maximize": maximize}, [D, D, N, D, D])
+run("adamw_default_float32", "AdamW", {"lr": 0.01}, dense_steps, torch.float32)
+
+# RMSprop: each option alone, then together
+run("rmsprop_plain", "RMSprop", {"lr": 0.01}, [D, D, N, D, D])
+run("rmsprop_alpha_eps", "RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 1e-3}, dense_steps)
+run("rmsprop_weight_decay", "RMSprop", {"lr": 0.01, "weight_decay": 0.1}, dense_steps)
+run("rmsprop_momentum", "RMSprop", {"lr": 0.01, "momentum": 0.9}, [D, D, N, D, D])
+run("rmsprop_centered", "RMSprop", {"lr": 0.01, "centered": True}, dense_steps)
+run("rmsprop_maximize", "RMSprop", {"lr": 0.01, "maximize": True}, dense_steps)
+run("rmsprop_everything", "RMSprop",
+    {"lr": 0.02, "alpha": 0.8, "eps": 1e-4, "weight_decay": 0.2, "momentum": 0.5, "centered": True,
+     "maximize": True}, [D, D, N, D, D])
+run("rmsprop_lr_change", "RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}, [D, ("setlr", 0.001), D, D])
+run("rmsprop_float32", "RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}, dense_steps, torch.float32)
 
 records.save("optim.txt")

@@ -41,6 +41,24 @@ TEST_CASE("invalid hyperparameters raise ValueError naming option, value and ran
                        doctest::Contains("initial_accumulator_value = -1"), tg::ValueError);
   CHECK_THROWS_WITH_AS(Adagrad(p, AdagradOptions().eps(-1)), doctest::Contains("eps = -1"), tg::ValueError);
   CHECK_THROWS_WITH_AS(Adagrad(p, AdagradOptions(std::nan(""))), doctest::Contains("lr = nan"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(AdamW(p, AdamWOptions(-0.5)), doctest::Contains("AdamW: lr = -0.5 is invalid; expected lr >= 0"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(AdamW(p, AdamWOptions().eps(-1e-8)), doctest::Contains("eps = -1e-08 is invalid"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(AdamW(p, AdamWOptions().betas({0.9, 1.0})),
+                       doctest::Contains("betas[1] = 1 is invalid; expected 0 <= beta2 < 1"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(AdamW(p, AdamWOptions().weight_decay(-0.01)), doctest::Contains("weight_decay = -0.01"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions(-1)), doctest::Contains("RMSprop: lr = -1 is invalid; expected lr >= 0"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions().alpha(-0.5)),
+                       doctest::Contains("alpha = -0.5 is invalid; expected alpha >= 0"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions().eps(-1)), doctest::Contains("eps = -1 is invalid; expected eps >= 0"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions().momentum(-0.9)), doctest::Contains("momentum = -0.9"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions().weight_decay(-1)), doctest::Contains("weight_decay = -1"),
+                       tg::ValueError);
+  CHECK_THROWS_WITH_AS(RMSprop(p, RMSpropOptions().alpha(std::nan(""))), doctest::Contains("alpha = nan"),
+                       tg::ValueError);
 }
 
 TEST_CASE("loaded options obey the same rules, flags load from 0 / 1, unknown options are refused") {
@@ -134,6 +152,21 @@ TEST_CASE("Adam refuses a sparse gradient and points to SparseAdam") {
   w.mutable_grad() = row_grad({0, 3});
   CHECK_THROWS_WITH_AS(adam.step(), doctest::Contains("please consider SparseAdam instead"), tg::TypeError);
   CHECK(adam.state_dict().state.empty());
+}
+
+TEST_CASE("AdamW and RMSprop refuse a sparse gradient and point to SparseAdam") {
+  tg::Tensor w = leaf();
+  AdamW adamw({w});
+  RMSprop rmsprop({w});
+  w.mutable_grad() = row_grad({1, 1});
+  CHECK_THROWS_WITH_AS(adamw.step(), doctest::Contains("AdamW does not support sparse gradients, please consider SparseAdam"),
+                       tg::TypeError);
+  CHECK_THROWS_WITH_AS(rmsprop.step(),
+                       doctest::Contains("RMSprop does not support sparse gradients, please consider SparseAdam"),
+                       tg::TypeError);
+  CHECK(adamw.state_dict().state.empty());
+  CHECK(rmsprop.state_dict().state.empty());
+  CHECK(w.to_vector<double>() == std::vector<double>(8, 0.0));
 }
 
 TEST_CASE("a refused step leaves every parameter unchanged, also those checked earlier") {

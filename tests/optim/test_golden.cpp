@@ -37,6 +37,16 @@ std::unique_ptr<tg::optim::Optimizer> make_optimizer(const std::string& name, co
                                          .weight_decay(opt("weight_decay", 0))
                                          .initial_accumulator_value(opt("initial_accumulator_value", 0))
                                          .eps(opt("eps", 1e-10)).maximize(opt("maximize", 0) != 0));
+  if (optimizer == "AdamW")
+    return std::make_unique<AdamW>(std::vector<tg::Tensor>{param},
+                                   AdamWOptions(opt("lr", 1e-3)).betas({opt("beta1", 0.9), opt("beta2", 0.999)})
+                                       .eps(opt("eps", 1e-8)).weight_decay(opt("weight_decay", 1e-2))
+                                       .amsgrad(opt("amsgrad", 0) != 0).maximize(opt("maximize", 0) != 0));
+  if (optimizer == "RMSprop")
+    return std::make_unique<RMSprop>(std::vector<tg::Tensor>{param},
+                                     RMSpropOptions(opt("lr", 1e-2)).alpha(opt("alpha", 0.99)).eps(opt("eps", 1e-8))
+                                         .weight_decay(opt("weight_decay", 0)).momentum(opt("momentum", 0))
+                                         .centered(opt("centered", 0) != 0).maximize(opt("maximize", 0) != 0));
   return std::make_unique<Adam>(std::vector<tg::Tensor>{param},
                                 AdamOptions(opt("lr", 1e-3)).betas({opt("beta1", 0.9), opt("beta2", 0.999)})
                                     .eps(opt("eps", 1e-8)).weight_decay(opt("weight_decay", 0))
@@ -90,3 +100,7 @@ TEST_CASE("SGD trajectories match PyTorch for every option, dense and sparse") {
 TEST_CASE("SparseAdam trajectories match PyTorch, including rows first touched late") { run_prefix("sparse_adam_"); }
 TEST_CASE("Adagrad trajectories match PyTorch for every option, dense and sparse") { run_prefix("adagrad_"); }
 TEST_CASE("Adam trajectories match PyTorch for every amsgrad x weight_decay x maximize") { run_prefix("adam_"); }
+TEST_CASE("AdamW trajectories match PyTorch for every amsgrad x weight_decay x maximize") { run_prefix("adamw_"); }
+TEST_CASE("RMSprop trajectories match PyTorch for alpha, eps, weight_decay, momentum, centered, maximize") {
+  run_prefix("rmsprop_");
+}

@@ -104,6 +104,38 @@ TEST_CASE("Adam with amsgrad resumes exactly") {
                /*sparse=*/false);
 }
 
+TEST_CASE("AdamW with amsgrad and weight decay resumes exactly") {
+  check_resume(
+      [](const tg::NamedTensors& p) {
+        return std::make_unique<AdamW>(p, AdamWOptions(0.02).weight_decay(0.1).amsgrad(true));
+      },
+      /*sparse=*/false);
+}
+
+TEST_CASE("RMSprop with momentum and centering resumes exactly, with per-group options") {
+  check_resume(
+      [](const tg::NamedTensors& p) {
+        return std::make_unique<RMSprop>(
+            std::vector<ParamGroup>{ParamGroup(tg::NamedTensors{p[0]}),
+                                    ParamGroup(tg::NamedTensors{p[1]}, RMSpropOptions(0.02).alpha(0.9))},
+            RMSpropOptions(0.01).momentum(0.9).centered(true).weight_decay(0.05));
+      },
+      /*sparse=*/false);
+}
+
+TEST_CASE("RMSprop's state holds square_avg, and momentum_buffer / grad_avg only when in use") {
+  tg::Tensor w = tg::zeros({2}, tg::kFloat64).requires_grad_();
+  RMSprop rmsprop({w}, RMSpropOptions(0.1));
+  w.mutable_grad() = tg::from_vector(std::vector<double>{1.0, -2.0}, {2});
+  rmsprop.step();
+  const auto& state = rmsprop.state_dict().state.at(0);
+  CHECK(state.count("square_avg") == 1);
+  CHECK(state.count("momentum_buffer") == 0);
+  CHECK(state.count("grad_avg") == 0);
+  // square_avg = (1 - alpha) g^2 after one step
+  CHECK(state.at("square_avg").to_vector<double>()[1] == doctest::Approx(0.01 * 4.0).epsilon(1e-12));
+}
+
 TEST_CASE("loaded options replace the fresh optimizer's, lr included") {
   tg::Tensor w = tg::zeros({2}, tg::kFloat64).requires_grad_();
   SGD saved({w}, SGDOptions(0.1).momentum(0.5));
@@ -124,6 +156,8 @@ TEST_CASE("optimizer state is refused by another optimizer or another layout of 
   Adam adam({a});
   CHECK_THROWS_WITH_AS(tg::load(file, adam), doctest::Contains("the state was saved by SGD; expected state saved by Adam"),
                        tg::Error);
+  AdamW adamw({a});
+  CHECK_THROWS_WITH_AS(tg::load(file, adamw), doctest::Contains("expected state saved by AdamW"), tg::Error);
   SGD two({a, b}, SGDOptions(0.1));
   CHECK_THROWS_WITH_AS(tg::load(file, two), doctest::Contains("doesn't match the size of optimizer's group"),
                        tg::ValueError);
