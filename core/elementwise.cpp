@@ -92,6 +92,11 @@ Tensor unary(UnaryOp op, const Tensor& a) {
           case UnaryOp::Reciprocal: return unary_loop<T, T>(out, in, [](T x) { return T(1) / x; });
           case UnaryOp::Log1p: return unary_loop<T, T>(out, in, [](T x) { return std::log1p(x); });
           case UnaryOp::Expm1: return unary_loop<T, T>(out, in, [](T x) { return std::expm1(x); });
+          case UnaryOp::Sin: return unary_loop<T, T>(out, in, [](T x) { return std::sin(x); });
+          case UnaryOp::Cos: return unary_loop<T, T>(out, in, [](T x) { return std::cos(x); });
+          case UnaryOp::Erf: return unary_loop<T, T>(out, in, [](T x) { return std::erf(x); });
+          case UnaryOp::Gelu: return unary_loop<T, T>(out, in, [](T x) { return gelu_erf(x); });
+          case UnaryOp::GeluTanh: return unary_loop<T, T>(out, in, [](T x) { return gelu_tanh(x); });
           default: break;
         }
       }

@@ -11,7 +11,7 @@
 namespace tg::core {
 
 enum class UnaryOp { Neg, Exp, Log, Sqrt, Abs, Sigmoid, Tanh, Relu, LogSigmoid, Sign, Reciprocal,
-                     Square, Log1p, Expm1 };
+                     Square, Log1p, Expm1, Sin, Cos, Erf, Gelu, GeluTanh };
 enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
 enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
 
@@ -42,6 +42,18 @@ template <class T> T stable_sigmoid(T x) {
   if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
   const T e = std::exp(x);
   return e / (T(1) + e);
+}
+
+// GELU, x * Phi(x) with Phi the standard normal CDF: exactly through erf
+// (approximate="none"), or PyTorch's tanh approximation
+// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (approximate="tanh"). The constants
+// are shared with the derivatives in autograd/ops/unary.cpp.
+inline constexpr double kSqrtHalf = 0.70710678118654752440;     // 1 / sqrt(2)
+inline constexpr double kGeluBeta = 0.79788456080286535588;     // sqrt(2 / pi)
+inline constexpr double kGeluKappa = 0.044715;
+template <class T> T gelu_erf(T x) { return T(0.5) * x * (T(1) + std::erf(x * T(kSqrtHalf))); }
+template <class T> T gelu_tanh(T x) {
+  return T(0.5) * x * (T(1) + std::tanh(T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x)));
 }
 
 }  // namespace tg::core

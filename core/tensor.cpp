@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+#include <type_traits>
+
 #include "layout.h"
 
 namespace tg {
@@ -53,13 +56,29 @@ template <class T> T* Tensor::data_ptr() const {
   return static_cast<T*>(raw_data());
 }
 
+// Note [item converts]: item<T>() reads the one element in any dtype and converts it to
+// T, as libtorch's item<T>() does (a float32 tensor gives item<double>()). A value T
+// cannot hold (NaN or out of range for an integer T) is a tg::ValueError, where a plain
+// cast would be undefined behaviour; bool takes "not zero".
 template <class T> T Tensor::item() const {
   if (numel() != 1)
     throw ValueError(fmt::format("item: the tensor has {} elements; expected exactly one", numel()));
-  if (dtype() != dtype_of<T>())
-    throw TypeError(fmt::format("item: requested {} but the tensor's dtype is {}",
-                                dtype_name(dtype_of<T>()), dtype_name(dtype())));
-  return *static_cast<T*>(raw_data());
+  return dispatch(dtype(), [&]<class S>() -> T {
+    const S value = *static_cast<const S*>(raw_data());
+    if constexpr (std::is_same_v<T, bool>) {
+      return value != S(0);
+    } else if constexpr (std::is_integral_v<T> && !std::is_same_v<S, bool>) {
+      // Range check in long double, which holds every int64 and float64 value exactly enough.
+      const auto v = static_cast<long double>(value);
+      if (!(v >= static_cast<long double>(std::numeric_limits<T>::min()) &&
+            v <= static_cast<long double>(std::numeric_limits<T>::max())))
+        throw ValueError(fmt::format("item: the value {} of a {} tensor cannot be converted to {} without overflow",
+                                     value, dtype_name(dtype()), dtype_name(dtype_of<T>())));
+      return static_cast<T>(value);
+    } else {
+      return static_cast<T>(value);
+    }
+  });
 }
 
 template <class T> std::vector<T> Tensor::to_vector() const {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -148,6 +149,11 @@ class Tensor {
   Tensor tanh() const;
   Tensor relu() const;
   Tensor logsigmoid() const;
+  Tensor sin() const;
+  Tensor cos() const;
+  Tensor erf() const;
+  // approximate: "none" (x * Phi(x) through erf) or "tanh"; tg::ValueError otherwise.
+  Tensor gelu(std::string_view approximate = "none") const;
   Tensor softplus(double beta = 1.0, double threshold = 20.0) const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;

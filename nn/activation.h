@@ -55,6 +55,21 @@ class LeakyReLU : public Module {
   LeakyReLUOptions options_;
 };
 
+using GELUOptions = functional::GELUFuncOptions;
+
+class GELU : public Module {
+ public:
+  explicit GELU(GELUOptions options = {});
+  Tensor forward(const Tensor& input) { return functional::gelu(input, options_); }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  const GELUOptions& options() const { return options_; }
+  std::string extra_repr() const override;
+  std::string name() const override { return "GELU"; }
+
+ private:
+  GELUOptions options_;
+};
+
 // Softmax(1) or Softmax(SoftmaxOptions(1)); the dim is required (PyTorch's implicit
 // choice of dim is deprecated).
 using SoftmaxOptions = functional::SoftmaxFuncOptions;

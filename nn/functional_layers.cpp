@@ -68,6 +68,11 @@ Tensor silu(const Tensor& input) {
   return input * input.sigmoid();
 }
 
+Tensor gelu(const Tensor& input, const GELUFuncOptions& options) {
+  check_defined("gelu", input);
+  return input.gelu(options.approximate());
+}
+
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options) {
   check_defined("softmax", input);
   return tg::softmax(input, options.dim());

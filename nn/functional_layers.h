@@ -7,6 +7,7 @@
 //   y = F::dropout(x, F::DropoutFuncOptions().p(0.1).training(model.is_training()));
 //   y = F::layer_norm(x, F::LayerNormFuncOptions({64}).weight(w).bias(b).eps(1e-5));
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../core/tensor.h"
@@ -20,6 +21,15 @@ class LeakyReLUFuncOptions {
 
  private:
   double negative_slope_ = 1e-2;
+};
+
+class GELUFuncOptions {
+ public:
+  GELUFuncOptions& approximate(std::string v) { approximate_ = std::move(v); return *this; }
+  const std::string& approximate() const { return approximate_; }
+
+ private:
+  std::string approximate_ = "none";  // "none" (exact, through erf) or "tanh"
 };
 
 class SoftmaxFuncOptions {
@@ -70,6 +80,9 @@ Tensor sigmoid(const Tensor& input);
 Tensor tanh(const Tensor& input);
 // x * sigmoid(x).
 Tensor silu(const Tensor& input);
+// x * Phi(x), Phi the standard normal CDF (or its tanh approximation); tg::ValueError
+// for an approximate other than "none" or "tanh".
+Tensor gelu(const Tensor& input, const GELUFuncOptions& options = {});
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options);
 
 // Training: each element is zeroed with probability p (draws from the generator that

@@ -1,6 +1,8 @@
 // Unary elementwise ops and their backward rules.
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "../../core/elementwise.h"
 #include "../../core/layout.h"
 #include "../../core/loops.h"
@@ -97,6 +99,59 @@ Tensor Tensor::tanh() const {
   return record("TanhBackward0", out, {*this}, [t](const Tensor& grad) -> Gradients {
     return {fused_backward(grad, t.get(), []<class T>(T dy, T v) { return dy * (1 - v * v); })};
   }, {.saved = {t}});
+}
+
+Tensor Tensor::sin() const {
+  Tensor out = core::unary(UnaryOp::Sin, *this);
+  if (!should_record({*this})) return out;
+  const SavedTensor x(*this);
+  return record("SinBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return dy * std::cos(v); })};
+  }, {.saved = {x}});
+}
+
+Tensor Tensor::cos() const {
+  Tensor out = core::unary(UnaryOp::Cos, *this);
+  if (!should_record({*this})) return out;
+  const SavedTensor x(*this);
+  return record("CosBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return -dy * std::sin(v); })};
+  }, {.saved = {x}});
+}
+
+Tensor Tensor::erf() const {
+  Tensor out = core::unary(UnaryOp::Erf, *this);
+  if (!should_record({*this})) return out;
+  // d erf(x) = 2 / sqrt(pi) exp(-x^2)
+  const SavedTensor x(*this);
+  return record("ErfBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) {
+      return dy * T(1.12837916709551257390) * std::exp(-v * v);
+    })};
+  }, {.saved = {x}});
+}
+
+Tensor Tensor::gelu(std::string_view approximate) const {
+  if (approximate != "none" && approximate != "tanh")
+    throw ValueError(fmt::format("gelu: approximate is '{}'; expected 'none' or 'tanh'", approximate));
+  const bool exact = approximate == "none";
+  Tensor out = core::unary(exact ? UnaryOp::Gelu : UnaryOp::GeluTanh, *this);
+  if (!should_record({*this})) return out;
+  const SavedTensor x(*this);
+  return record("GeluBackward0", out, {*this}, [x, exact](const Tensor& grad) -> Gradients {
+    if (exact)  // d x Phi(x) = Phi(x) + x phi(x), phi the standard normal density
+      return {fused_backward(grad, x.get(), []<class T>(T dy, T v) {
+        const T cdf = T(0.5) * (T(1) + std::erf(v * T(core::kSqrtHalf)));
+        const T pdf = T(0.39894228040143267794) * std::exp(T(-0.5) * v * v);  // 1 / sqrt(2 pi)
+        return dy * (cdf + v * pdf);
+      })};
+    // u = beta (x + kappa x^3): d 0.5 x (1 + tanh u) = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) u'
+    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) {
+      const T t = std::tanh(T(core::kGeluBeta) * (v + T(core::kGeluKappa) * v * v * v));
+      const T du = T(core::kGeluBeta) * (T(1) + T(3 * core::kGeluKappa) * v * v);
+      return dy * (T(0.5) * (T(1) + t) + T(0.5) * v * (T(1) - t * t) * du);
+    })};
+  }, {.saved = {x}});
 }
 
 Tensor Tensor::relu() const {

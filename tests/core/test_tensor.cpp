@@ -81,12 +81,23 @@ TEST_CASE("item reads the one element of a 0-d or one-element tensor") {
   CHECK(tg::arange(5)[3].item<int64_t>() == 3);  // through a view's offset
 }
 
-TEST_CASE("item refuses several elements and a mismatched type") {
+TEST_CASE("item refuses several elements and a value the requested type cannot hold") {
   CHECK_THROWS_WITH_AS(tg::ones({2}).item<float>(), doctest::Contains("2 elements; expected exactly one"),
                        tg::ValueError);
-  CHECK_THROWS_WITH_AS(tg::ones({}).item<double>(),
-                       doctest::Contains("requested torch.float64 but the tensor's dtype is torch.float32"),
-                       tg::TypeError);
+  CHECK_THROWS_WITH_AS(tg::scalar_tensor(3e9, tg::kFloat64).item<int32_t>(),
+                       doctest::Contains("cannot be converted to torch.int32 without overflow"), tg::ValueError);
+  CHECK_THROWS_AS(tg::scalar_tensor(NAN).item<int64_t>(), tg::ValueError);
+}
+
+TEST_CASE("item converts from any dtype, as libtorch") {
+  CHECK(tg::scalar_tensor(0.1).item<double>() == static_cast<double>(0.1f));  // float32 widened exactly
+  CHECK(tg::scalar_tensor(2.75, tg::kFloat64).item<float>() == 2.75f);
+  CHECK(tg::scalar_tensor(-2.75, tg::kFloat64).item<int64_t>() == -2);  // truncation toward zero
+  CHECK(tg::tensor({7}).item<double>() == 7.0);
+  CHECK(tg::tensor({true}).item<int64_t>() == 1);
+  CHECK(tg::scalar_tensor(0.5).item<bool>());
+  CHECK_FALSE(tg::tensor({0}).item<bool>());
+  CHECK(tg::arange(5, tg::kInt32)[4].item<double>() == 4.0);  // through a view's offset
 }
 
 TEST_CASE("data_ptr points at element 0 of the view and checks T") {

@@ -108,6 +108,11 @@ UNARY_VALUES = [
     ("pow_m1", x_pos, lambda t: t.pow(-1)),
     ("pow_1_5", x_pos, lambda t: t.pow(1.5)),
     ("pow0", x_all, lambda t: t.pow(0)),
+    ("sin", x_all, torch.sin),
+    ("cos", x_all, torch.cos),
+    ("erf", x_all, torch.erf),
+    ("gelu", x_all, torch.nn.functional.gelu),
+    ("gelu_tanh", x_all, lambda t: torch.nn.functional.gelu(t, approximate="tanh")),
 ]
 for name, x, fn in UNARY_VALUES:
     leaf = x.clone().requires_grad_()

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <sstream>
 
 #include <tapegrad/tapegrad.h>
 
@@ -22,6 +23,9 @@ TEST_CASE("activations match PyTorch's values and gradients, empty inputs includ
   check_case("act/sigmoid", {"x"}, {}, [](Inputs& in) { return F::sigmoid(in["x"]); });
   check_case("act/tanh", {"x"}, {}, [](Inputs& in) { return F::tanh(in["x"]); });
   check_case("act/silu", {"x"}, {}, [](Inputs& in) { return F::silu(in["x"]); });
+  check_case("act/gelu", {"x"}, {}, [](Inputs& in) { return F::gelu(in["x"]); });
+  check_case("act/gelu_tanh", {"x"}, {},
+             [](Inputs& in) { return F::gelu(in["x"], F::GELUFuncOptions().approximate("tanh")); });
   check_case("act/softmax_1", {"x"}, {}, [](Inputs& in) { return F::softmax(in["x"], 1); });
   check_case("act/softmax_0", {"x"}, {}, [](Inputs& in) { return F::softmax(in["x"], F::SoftmaxFuncOptions(0)); });
   check_case("act/log_softmax_m1", {"x"}, {}, [](Inputs& in) { return F::log_softmax(in["x"], -1); });
@@ -37,6 +41,8 @@ TEST_CASE("activation modules apply their functional form with PyTorch's default
   small_golden::check_close(Sigmoid()(x), "act/sigmoid/y");
   small_golden::check_close(Tanh()(x), "act/tanh/y");
   small_golden::check_close(SiLU()(x), "act/silu/y");
+  small_golden::check_close(GELU()(x), "act/gelu/y");
+  small_golden::check_close(GELU(GELUOptions().approximate("tanh"))(x), "act/gelu_tanh/y");
   const tg::Tensor x23 = small_golden::tensor("act/softmax_1/x");
   small_golden::check_close(Softmax(1)(x23), "act/softmax_1/y");
   small_golden::check_close(LogSoftmax(LogSoftmaxOptions(-1))(x23), "act/log_softmax_m1/y");
@@ -48,6 +54,8 @@ TEST_CASE("activations pass finite-difference checks away from their kinks") {
   using Fn = std::function<tg::Tensor(const tg::Tensor&)>;
   for (const Fn& fn : {Fn([](const tg::Tensor& t) { return F::leaky_relu(t); }),
                        Fn([](const tg::Tensor& t) { return F::silu(t); }),
+                       Fn([](const tg::Tensor& t) { return F::gelu(t); }),
+                       Fn([](const tg::Tensor& t) { return F::gelu(t, F::GELUFuncOptions().approximate("tanh")); }),
                        Fn([](const tg::Tensor& t) { return F::softmax(t, 0); })})
     CHECK(tg::autograd::gradcheck([&](const std::vector<tg::Tensor>& in) { return fn(in[0]); }, {x}));
 }
@@ -170,4 +178,20 @@ TEST_CASE("layer_norm refuses an input that does not end in normalized_shape, na
   CHECK_THROWS_WITH_AS(F::layer_norm(tg::ones({2, 4}), F::LayerNormFuncOptions({4}).weight(tg::ones({3}))),
                        doctest::Contains("weight has shape [3]"), tg::ValueError);
   CHECK_THROWS_WITH_AS(LayerNorm(LayerNormOptions({})), doctest::Contains("normalized_shape = []"), tg::ValueError);
+}
+
+TEST_CASE("GELU prints as PyTorch's and refuses an unknown approximation") {
+  const auto printed = [](const Module& m) {
+    std::ostringstream out;
+    out << m;
+    return out.str();
+  };
+  CHECK(printed(GELU()) == "GELU(approximate='none')");
+  CHECK(printed(GELU(GELUOptions().approximate("tanh"))) == "GELU(approximate='tanh')");
+  CHECK(printed(Sequential(Linear(2, 3), GELU())) ==
+        "Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): GELU(approximate='none')\n)");
+  CHECK_THROWS_WITH_AS(GELU(GELUOptions().approximate("fast")),
+                       doctest::Contains("approximate is 'fast'; expected 'none' or 'tanh'"), tg::ValueError);
+  CHECK_THROWS_WITH_AS(F::gelu(tg::ones({2}), F::GELUFuncOptions().approximate("exact")),
+                       doctest::Contains("approximate is 'exact'"), tg::ValueError);
 }
