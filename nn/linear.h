@@ -52,7 +52,7 @@ class Linear : public Module {
   LinearOptions options_;
 };
 
-// Returns its input, as a placeholder in a Sequential.
+// Returns its input, so a Sequential can hold a slot that does nothing.
 class Identity : public Module {
  public:
   Tensor forward(const Tensor& input) { return input; }
