@@ -19,6 +19,9 @@ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTAPEGRAD_TS
   -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCH=OFF
 cmake --build "$build_dir" -j "$jobs" --target tapegrad_tests
 # halt_on_error: the first race ends the test with a failure (exitcode 66).
-export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+# history_size=7 (the most): a suppression matches a function in either access's stack,
+# and with the default history the earlier access's stack is often lost, so a Hogwild
+# update racing with a lookup would be reported under the lookup's name alone.
+export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 history_size=7 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 cd "$build_dir"
 ctest --output-on-failure -j "$jobs" -R '^(autograd/test_threads|optim/test_step_with|core/test_files)$'
