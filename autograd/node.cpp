@@ -77,43 +77,43 @@ Edge gradient_edge(const Tensor& t) {
   return {meta->grad_accumulator, t.dtype()};
 }
 
-// info.saved runs parallel to options.saved until set_history drops the undefined
-// ones (an op saves nothing for an input that needs no gradient). A saved tensor is
-// the op's output, one of its inputs, or else a constant to the tape (indices, a mask).
-TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options) {
-  TapeInfo info;
+// A saved tensor is the op's output, one of its inputs, or else a constant to the
+// tape (indices, a mask). Undefined ones are left out: an op saves nothing for an
+// input that needs no gradient.
+void note_output(TapeInfo& info, const Node& node, const Tensor& out, const RecordOptions& options) {
   info.output_sizes = out.sizes();
   info.output_dtype = out.dtype();
-  info.sparse_gradient.assign(options.sparse_gradient.begin(), options.sparse_gradient.end());
+  if (options.sparse_gradient.size() != 0)
+    info.sparse_gradient.assign(options.sparse_gradient.begin(), options.sparse_gradient.end());
+  if (options.saved.size() == 0) return;  // most ops: record() is on every op's path
   info.saved.reserve(options.saved.size());
   for (const SavedTensor& saved : options.saved) {
+    if (!saved.defined()) continue;
     SavedInfo& entry = info.saved.emplace_back();
     entry.slot = saved.slot_;
-    if (saved.slot_ && saved.source_ == out.impl()) {
+    if (saved.source_ == out.impl()) {
       // Saved before the output had a grad_fn: this node is its producer, and a
       // changed output's error says "output 0 of <this node>".
       entry.producer = &node;
       saved.slot_->producer = node.name();
     }
   }
-  return info;
 }
 
-void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input) {
+void note_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input) {
   const AutogradMeta* meta = find_meta(input);
-  if (meta == nullptr) return;  // no history and no name: a constant, as already noted
-  size_t k = 0;
+  if (meta == nullptr) return;  // no history and no name: a constant, as noted already
   for (const SavedTensor& saved : options.saved) {
-    SavedInfo& entry = info.saved[k++];
-    if (!saved.slot_ || saved.source_ != input.impl() || entry.producer != nullptr) continue;
-    entry.producer = meta->grad_fn.get();
-    entry.leaf_name = meta->name;
+    if (!saved.defined() || saved.source_ != input.impl()) continue;
+    for (SavedInfo& entry : info.saved)
+      if (entry.slot == saved.slot_ && entry.producer == nullptr) {
+        entry.producer = meta->grad_fn.get();
+        entry.leaf_name = meta->name;
+      }
   }
 }
 
-void set_history(const Tensor& out, std::shared_ptr<Node> node, TapeInfo info) {
-  std::erase_if(info.saved, [](const SavedInfo& saved) { return saved.slot == nullptr; });
-  node->set_tape_info(std::move(info));
+void set_history(const Tensor& out, std::shared_ptr<Node> node) {
   AutogradMeta& meta = meta_of(out);
   meta.requires_grad = true;
   meta.grad_fn = std::move(node);

@@ -53,7 +53,8 @@ class Node {
   // What the instruments show about the op (Note [tape info] in autograd/tape_info.h);
   // empty for a leaf's sink. The engine never reads it.
   const TapeInfo& tape_info() const;
-  void set_tape_info(TapeInfo info) { tape_info_ = std::move(info); }
+  // Made empty for record() to fill in place.
+  TapeInfo& new_tape_info() { return tape_info_.emplace(); }
 
   // Keeps the incoming gradient of this node's output in that tensor's .grad
   // (Tensor::retain_grad()).
@@ -106,8 +107,8 @@ class SavedTensor {
   bool defined() const { return slot_ != nullptr; }
 
  private:
-  friend TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options);
-  friend void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
+  friend void note_output(TapeInfo& info, const Node& node, const Tensor& out, const RecordOptions& options);
+  friend void note_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
   std::shared_ptr<SavedSlot> slot_;
   // Which tensor was saved (identity only, never dereferenced): record() tells an
   // op's inputs from its output by it.
@@ -145,12 +146,12 @@ struct RecordOptions {
   std::initializer_list<bool> sparse_gradient;
 };
 
-// The steps of record(), in node.cpp. make_tape_info notes the output and the saved
-// tensors (an op's own output among them); find_saved_input marks those that are
-// `input`; set_history attaches the node to `out`.
-TapeInfo make_tape_info(const Tensor& out, const Node& node, const RecordOptions& options);
-void find_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
-void set_history(const Tensor& out, std::shared_ptr<Node> node, TapeInfo info);
+// The steps of record(), in node.cpp: note_output fills the node's TapeInfo with the
+// output and the saved tensors (marking the op's own output), note_saved_input marks
+// those that are `input`, set_history attaches the node to `out`.
+void note_output(TapeInfo& info, const Node& node, const Tensor& out, const RecordOptions& options);
+void note_saved_input(TapeInfo& info, const RecordOptions& options, const Tensor& input);
+void set_history(const Tensor& out, std::shared_ptr<Node> node);
 
 // Records an op: `out` gets a node whose backward is `backward`, and requires grad
 // from now on. Call it after should_record() said yes; `inputs` are in the order of
@@ -167,10 +168,11 @@ Tensor record(std::string_view name, const Tensor& out, const Inputs& inputs, F 
   edges.reserve(std::size(inputs));
   for (const Tensor& input : inputs) edges.push_back(gradient_edge(input));
   auto node = std::make_shared<LambdaNode<F>>(name, std::move(edges), std::move(backward));
-  TapeInfo info = make_tape_info(out, *node, options);
+  TapeInfo& info = node->new_tape_info();
+  note_output(info, *node, out, options);
   if (options.saved.size() != 0)
-    for (const Tensor& input : inputs) find_saved_input(info, options, input);
-  set_history(out, std::move(node), std::move(info));
+    for (const Tensor& input : inputs) note_saved_input(info, options, input);
+  set_history(out, std::move(node));
   return out;
 }
 

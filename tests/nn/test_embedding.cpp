@@ -243,9 +243,12 @@ TEST_CASE("a sparse lookup of a non-leaf table sends its dense equivalent upstre
 TEST_CASE("zero_grad(false) keeps a sparse gradient sparse and empty") {
   Embedding emb(EmbeddingOptions(4, 2).sparse(true));
   emb(tg::tensor({1, 2})).sum().backward();
+  const tg::Tensor held = emb.weight.grad();
   emb.zero_grad(false);
   REQUIRE(emb.weight.grad().is_sparse());
   CHECK(emb.weight.grad()._nnz() == 0);
+  CHECK(emb.weight.grad().is_same(held));  // emptied in place, as Optimizer::zero_grad does
+  CHECK(held._nnz() == 0);
   emb(tg::tensor({3})).sum().backward();
   CHECK(emb.weight.grad()._nnz() == 1);
   emb.zero_grad();

@@ -80,6 +80,20 @@ TEST_CASE("zero_grad drops gradients by default and zeroes them in place with se
   CHECK_FALSE(emb.weight.grad().defined());
 }
 
+TEST_CASE("zero_grad(false) detaches a gradient that carries history, in place, before zeroing it") {
+  Embedding emb(4, 2);
+  tg::Tensor x = tg::full({4, 2}, 3.0f).requires_grad_();
+  emb.weight.mutable_grad() = x * 2.0;  // a gradient with a grad_fn, as a recorded backward would leave
+  const tg::Tensor held = emb.weight.grad();
+  REQUIRE(held.grad_fn_name() == "MulBackward0");
+  emb.zero_grad(false);
+  CHECK(emb.weight.grad().is_same(held));
+  CHECK(held.grad_fn_name().empty());
+  CHECK_FALSE(held.requires_grad());
+  CHECK(held.to_vector<float>() == std::vector<float>(8, 0.0f));
+  CHECK(x.to_vector<float>() == std::vector<float>(8, 3.0f));  // the graph's input is untouched
+}
+
 TEST_CASE("train and eval reach every child") {
   Model m;
   CHECK(m.is_training());

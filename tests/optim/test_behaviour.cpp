@@ -150,6 +150,19 @@ TEST_CASE("zero_grad sets gradients to none by default, or zeroes them in place"
   CHECK_FALSE(sparse.grad().defined());
 }
 
+TEST_CASE("zero_grad(false) detaches a gradient that carries history, in place") {
+  tg::Tensor w = tg::zeros({2}, tg::kFloat64).requires_grad_();
+  tg::Tensor x = tg::ones({2}, tg::kFloat64).requires_grad_();
+  w.mutable_grad() = x * 2.0;
+  const tg::Tensor held = w.grad();
+  SGD sgd({w}, SGDOptions(0.1));
+  sgd.zero_grad(/*set_to_none=*/false);
+  CHECK(w.grad().is_same(held));
+  CHECK(held.is_leaf());
+  CHECK_FALSE(held.requires_grad());
+  CHECK(held.to_vector<double>() == std::vector<double>{0.0, 0.0});
+}
+
 TEST_CASE("a zero gradient still runs the update; Adam moves on its momentum") {
   tg::Tensor w = tg::zeros({1}, tg::kFloat64).requires_grad_();
   Adam adam({w}, AdamOptions(0.1));
