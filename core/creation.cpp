@@ -118,7 +118,10 @@ Tensor arange(int64_t start, int64_t end, int64_t step, Dtype dtype) {
   Tensor out = core::make_tensor({n}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = static_cast<T*>(out.raw_data());
-    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + i * step);
+    // In uint64: i * step may pass int64's range before start brings it back in.
+    for (int64_t i = 0; i < n; ++i)
+      p[i] = static_cast<T>(static_cast<int64_t>(static_cast<uint64_t>(start) +
+                                                 static_cast<uint64_t>(i) * static_cast<uint64_t>(step)));
   });
   return out;
 }

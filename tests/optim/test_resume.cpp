@@ -128,7 +128,8 @@ TEST_CASE("RMSprop's state holds square_avg, and momentum_buffer / grad_avg only
   RMSprop rmsprop({w}, RMSpropOptions(0.1));
   w.mutable_grad() = tg::from_vector(std::vector<double>{1.0, -2.0}, {2});
   rmsprop.step();
-  const auto& state = rmsprop.state_dict().state.at(0);
+  const auto dict = rmsprop.state_dict();  // kept: state refers into it
+  const auto& state = dict.state.at(0);
   CHECK(state.count("square_avg") == 1);
   CHECK(state.count("momentum_buffer") == 0);
   CHECK(state.count("grad_avg") == 0);
