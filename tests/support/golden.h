@@ -53,6 +53,7 @@ inline const File optim{"optim.txt"};
 inline const File print{"print.txt"};
 inline const File reduce{"reduce.txt"};
 inline const File schedulers{"schedulers.txt"};
+inline const File small_models{"small_models.txt"};
 
 // The dtype names of the format: torch's, without "torch.".
 tg::Dtype dtype_named(const std::string& name);
