@@ -111,7 +111,7 @@ function short(s) { s = String(s).split("\n")[0]; return s.length > 44 ? s.slice
 const svg = el("svg", {width: D.w, height: D.h + 20, viewBox: `0 0 ${D.w} ${D.h + 20}`});
 $("graph").appendChild(svg);
 const defs = el("defs", {}, svg);
-const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto"}, defs);
+const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto"}, defs);
 el("path", {d: "M0,0 L10,5 L0,10 z", fill: "#888"}, marker);
 const edgeLayer = el("g", {}, svg), nodeLayer = el("g", {}, svg), labelLayer = el("g", {}, svg);
 const parallel = {};
@@ -137,7 +137,7 @@ const nodeEls = D.nodes.map((n) => {
   if (n.saved && n.saved.length) tip.push("saved " + n.saved.join(", "));
   el("title", {}, g, tip.join("\n"));
   g.addEventListener("click", () => { selected = n.id; render(); });
-  const badge = n.kind === "leaf" ? el("text", {x: n.x, y: n.y + n.h + 13, class: "badge"}, labelLayer, "") : null;
+  const badge = n.kind === "leaf" ? el("text", {x: n.x + n.w + 6, y: n.y + n.h / 2 + 4, class: "badge"}, labelLayer, "") : null;
   return {g, badge};
 });
 
@@ -206,7 +206,7 @@ function render() {
   const bad = D.anomaly && s && cur - 1 === D.anomaly.step;
   nodeEls.forEach((ne, id) => {
     ne.g.classList.toggle("done", !!doneUpTo[id] && !(s && s.n === id));
-    ne.g.classList.toggle("current", !!s && s.n === id && !bad);
+    ne.g.classList.toggle("current", !!s && s.n === id);
     ne.g.classList.toggle("anomaly", !!D.anomaly && cur - 1 >= D.anomaly.step && D.anomaly.n === id);
     ne.g.classList.toggle("selected", selected === id);
     if (ne.badge) ne.badge.textContent = leafGrad[id] ? ".grad: " + short(leafGrad[id].t) : "";
