@@ -90,7 +90,7 @@ const NS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const steps = D.steps;
 let cur = D.anomaly ? D.anomaly.step + 1 : 0;
-let selected = null, timer = null;
+let selected = null, timer = null, follow = false;  // follow: keep the running node in view once playing
 
 function el(tag, attrs, parent, text) {
   const e = document.createElementNS(NS, tag);
@@ -108,7 +108,8 @@ function h(tag, text, cls) {
 function short(s) { s = String(s).split("\n")[0]; return s.length > 44 ? s.slice(0, 41) + "..." : s; }
 
 // ---- the graph
-const svg = el("svg", {width: D.w, height: D.h + 20, viewBox: `0 0 ${D.w} ${D.h + 20}`});
+// Room on the right for the leaves' .grad badges and the edges' gradient labels.
+const svg = el("svg", {width: D.w + 240, height: D.h + 20, viewBox: `0 0 ${D.w + 240} ${D.h + 20}`});
 $("graph").appendChild(svg);
 const defs = el("defs", {}, svg);
 const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto"}, defs);
@@ -256,6 +257,7 @@ function render() {
                           (n.saved && n.saved.length ? "; it saved " + n.saved.join(", ") : "") + "."));
     banner.appendChild(b);
   }
+  if (s && follow) nodeEls[s.n].g.scrollIntoView({block: "nearest", inline: "nearest"});
   const info = $("node-info");
   info.replaceChildren();
   const shownNode = selected !== null ? D.nodes[selected] : s ? D.nodes[s.n] : null;
@@ -267,9 +269,10 @@ function stop() { if (timer) { clearInterval(timer); timer = null; $("run").text
 $("title").textContent = D.title;
 $("summary").textContent = D.summary + "; backward runs " + steps.length + " steps, in the engine's order";
 $("tape").textContent = D.tape;
+$("controls").addEventListener("click", () => { follow = true; }, true);
 $("back").onclick = () => { stop(); cur -= 1; render(); };
 $("step").onclick = () => { stop(); cur += 1; render(); };
-$("slider").oninput = () => { stop(); cur = Number($("slider").value); render(); };
+$("slider").oninput = () => { stop(); follow = true; cur = Number($("slider").value); render(); };
 $("run").onclick = () => {
   if (timer) return stop();
   if (cur >= steps.length) cur = 0;
