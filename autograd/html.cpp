@@ -190,7 +190,7 @@ PageGraph build_graph(const Tensor& root, size_t max_ops) {
 
 std::string html_string(const Tensor& root, const HtmlOptions& options) {
   if (!root.defined()) throw Error("to_html: the tensor is undefined; expected a defined tensor with a graph");
-  if (!root.requires_grad() || !root.grad_fn_name().size())
+  if (!root.requires_grad() || root.grad_fn_name().empty())
     throw Error(fmt::format("to_html: the tensor {}; expected a tensor computed by ops from one with "
                             "requires_grad = true", root.requires_grad() ? "is a leaf: no op made it"
                                                                          : "does not require grad: nothing was recorded"));

@@ -115,13 +115,14 @@ const defs = el("defs", {}, svg);
 const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto"}, defs);
 el("path", {d: "M0,0 L10,5 L0,10 z", fill: "#888"}, marker);
 const edgeLayer = el("g", {}, svg), nodeLayer = el("g", {}, svg), labelLayer = el("g", {}, svg);
-const parallel = {};
+// Parallel edges (x * x reads #1 twice) are drawn side by side, 10 px apart.
+const parallel = {}, seen = {};
+for (const e of D.edges) parallel[e.f + ":" + e.t] = (parallel[e.f + ":" + e.t] || 0) + 1;
 const edgeEls = D.edges.map((e) => {
   const key = e.f + ":" + e.t;
-  const k = parallel[key] = (parallel[key] || 0) + 1;
+  const k = seen[key] = (seen[key] || 0) + 1;
   const a = D.nodes[e.f], b = D.nodes[e.t];
-  const count = D.edges.filter((x) => x.f === e.f && x.t === e.t).length;
-  const off = (k - 1 - (count - 1) / 2) * 10;
+  const off = (k - 1 - (parallel[key] - 1) / 2) * 10;
   const x1 = a.x + a.w / 2 + off, y1 = a.y + a.h, x2 = b.x + b.w / 2 + off, y2 = b.y;
   const my = (y1 + y2) / 2;
   const p = el("path", {d: `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`, class: "edge" + (e.sp ? " sparse" : ""), "marker-end": "url(#arrow)"}, edgeLayer);
