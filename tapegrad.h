@@ -10,6 +10,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/engine.h"
 #include "autograd/gradcheck.h"
+#include "autograd/html.h"
 #include "autograd/tape.h"
 #include "optim/optim.h"
 #include "nn/nn.h"

@@ -56,6 +56,7 @@ struct Run {
   // Instruments (autograd/tape.h): set when a guard is alive on this thread.
   std::ostream* trace = nullptr;
   bool detect_anomaly = false;
+  instruments::StepObserver* observer = nullptr;
   instruments::TapeOrder order;  // forward order, for naming nodes by tape position
 };
 
@@ -118,6 +119,7 @@ void retain_output_grad(Node& node, const Tensor& grad) {
 Gradients run_node(Node& node, const Tensor& grad, const Run& run) {
   Gradients grads = apply_node(node, grad);
   if (run.trace) instruments::trace_node(*run.trace, node, grad, grads, run.order);
+  if (run.observer) run.observer->step(node, grad, grads, run.order);
   if (run.detect_anomaly) instruments::check_anomaly(node, grads, run.order);
   if (!run.retain_graph) node.release();
   return grads;
@@ -175,7 +177,8 @@ std::vector<Node*> start(const std::vector<Tensor>& roots, const std::vector<Ten
   count_dependencies(root_nodes, run);
   run.trace = instruments::trace_stream();
   run.detect_anomaly = instruments::anomaly_enabled();
-  if (run.trace || run.detect_anomaly)
+  run.observer = instruments::step_observer();
+  if (run.trace || run.detect_anomaly || run.observer)
     run.order = instruments::forward_order(std::vector<const Node*>(root_nodes.begin(), root_nodes.end()));
   for (size_t i = 0; i < roots.size(); ++i) {
     Task& task = run.tasks[root_nodes[i]];

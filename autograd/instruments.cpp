@@ -19,6 +19,7 @@ namespace tg::autograd {
 namespace {
 thread_local std::ostream* trace_out = nullptr;
 thread_local bool anomaly_on = false;
+thread_local instruments::StepObserver* observer = nullptr;
 }  // namespace
 
 // Values with 4 decimals (integers as they are), nested like the tensor: "[[0.1000, 0.2000], [0.3000, 0.4000]]".
@@ -51,10 +52,12 @@ std::string type_string(const Tensor& t) {
   return fmt::format("{} {}", shape_string(t.sizes()), dtype.substr(dtype.find('.') + 1));
 }
 
+}  // namespace
+
 // Small tensors are shown by value, larger ones by shape: a trace stays readable.
 // A sparse gradient is shown the way the optimizers read it: one line per entry,
 // duplicates kept (see Note [uncoalesced sparse gradients] in core/sparse.cpp).
-std::string show(const Tensor& t) {
+std::string instruments::show(const Tensor& t) {
   if (!t.defined()) return "(none)";
   if (t.is_sparse()) {
     const Tensor idx = t.indices(), vals = t.values();
@@ -71,14 +74,13 @@ std::string show(const Tensor& t) {
   return type_string(t);
 }
 
-bool has_non_finite(const Tensor& t) {
+bool instruments::has_non_finite(const Tensor& t) {
   const Tensor values = t.is_sparse() ? t.values() : t;
   if (!is_floating(values.dtype())) return false;
   for (double v : core::contiguous(core::cast(values, kFloat64)).to_vector<double>())
     if (!std::isfinite(v)) return true;
   return false;
 }
-}  // namespace
 
 TraceBackwardGuard::TraceBackwardGuard() : TraceBackwardGuard(std::cout) {}
 TraceBackwardGuard::TraceBackwardGuard(std::ostream& out) : previous_(trace_out) { trace_out = &out; }
@@ -86,10 +88,25 @@ TraceBackwardGuard::~TraceBackwardGuard() { trace_out = previous_; }
 DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_on) { anomaly_on = true; }
 DetectAnomalyGuard::~DetectAnomalyGuard() { anomaly_on = previous_; }
 
+// The observer sees the backward alone: a trace or anomaly guard around the caller
+// stays quiet (and cannot throw) until the observation ends.
+instruments::ObserveBackwardGuard::ObserveBackwardGuard(StepObserver& step_observer)
+    : previous_trace_(trace_out), previous_anomaly_(anomaly_on), previous_observer_(observer) {
+  trace_out = nullptr;
+  anomaly_on = false;
+  observer = &step_observer;
+}
+instruments::ObserveBackwardGuard::~ObserveBackwardGuard() {
+  trace_out = previous_trace_;
+  anomaly_on = previous_anomaly_;
+  observer = previous_observer_;
+}
+
 namespace instruments {
 
 std::ostream* trace_stream() { return trace_out; }
 bool anomaly_enabled() { return anomaly_on; }
+StepObserver* step_observer() { return observer; }
 
 // "LogSoftmaxBackward0" -> "log_softmax".
 std::string forward_name(std::string_view node_name) {
@@ -175,19 +192,23 @@ void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out, con
 }
 
 void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const TapeOrder& order) {
-  const auto& edges = node.next_edges();
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined() || !has_non_finite(grads[i])) continue;
-    const std::string target = i < edges.size() && edges[i].node ? describe(*edges[i].node, order) : "?";
-    const TapeInfo& info = node.tape_info();
-    const std::string dtype = dtype_name(info.output_dtype);
-    throw Error(fmt::format(
-        "backward: anomaly detected: {} returned NaN or Inf in its gradient for input {} ({}). It is op #{} of "
-        "{} on the tape, recorded by the forward op {} (output {} {}); check that op's inputs "
-        "(log of 0, division by 0, sqrt of a negative number, overflow)",
-        node.name(), i, target, order.index_of(node), order.op_count, forward_name(node.name()),
-        shape_string(info.output_sizes), dtype.substr(dtype.find('.') + 1)));
+    throw Error("backward: anomaly detected: " + anomaly_message(node, i, order));
   }
+}
+
+std::string anomaly_message(const Node& node, size_t input, const TapeOrder& order) {
+  const auto& edges = node.next_edges();
+  const std::string target = input < edges.size() && edges[input].node ? describe(*edges[input].node, order) : "?";
+  const TapeInfo& info = node.tape_info();
+  const std::string dtype = dtype_name(info.output_dtype);
+  return fmt::format(
+      "{} returned NaN or Inf in its gradient for input {} ({}). It is op #{} of "
+      "{} on the tape, recorded by the forward op {} (output {} {}); check that op's inputs "
+      "(log of 0, division by 0, sqrt of a negative number, overflow)",
+      node.name(), input, target, order.index_of(node), order.op_count, forward_name(node.name()),
+      shape_string(info.output_sizes), dtype.substr(dtype.find('.') + 1));
 }
 
 }  // namespace instruments

@@ -153,6 +153,18 @@ std::string tape_string(const Tensor& t, size_t max_ops) {
   return out.str();
 }
 
+std::vector<std::vector<std::string>> instruments::saved_strings(const TapeOrder& order) {
+  Tape tape;
+  for (const Node* node : order.nodes)
+    if (!node->is_accumulator()) tape.op_label[node] = order.label_of(*node);
+  std::vector<std::vector<std::string>> out(order.nodes.size());
+  for (size_t k = 0; k < order.nodes.size(); ++k)
+    if (!order.nodes[k]->is_accumulator())
+      for (const SavedInfo& entry : order.nodes[k]->tape_info().saved)
+        out[k].push_back(saved_label(entry, *order.nodes[k], tape));
+  return out;
+}
+
 void print_tape(const Tensor& t, std::ostream& out) { out << tape_string(t); }
 void print_tape(const Tensor& t) { print_tape(t, std::cout); }
 

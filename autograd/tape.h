@@ -96,6 +96,37 @@ bool anomaly_enabled();
 void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out, const std::vector<Tensor>& grads,
                 const TapeOrder& order);
 void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const TapeOrder& order);
+// What check_anomaly says after "backward: anomaly detected: ".
+std::string anomaly_message(const Node& node, size_t input, const TapeOrder& order);
+bool has_non_finite(const Tensor& t);
+// A gradient as the trace shows it: values when 8 elements or fewer, else shape and dtype.
+std::string show(const Tensor& t);
+// The tape printer's text for what each op saved, per node of order.nodes (empty for leaves).
+std::vector<std::vector<std::string>> saved_strings(const TapeOrder& order);
+
+// A structured trace (autograd/html.cpp records the player's steps with it): while an
+// ObserveBackwardGuard is alive on this thread, the engine calls step() after each
+// node's backward, with the same arguments as trace_node, and no trace or anomaly
+// guard of the caller's is active.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  virtual void step(const Node& node, const Tensor& grad_out, const std::vector<Tensor>& grads,
+                    const TapeOrder& order) = 0;
+};
+class ObserveBackwardGuard {
+ public:
+  explicit ObserveBackwardGuard(StepObserver& observer);
+  ~ObserveBackwardGuard();
+  ObserveBackwardGuard(const ObserveBackwardGuard&) = delete;
+  ObserveBackwardGuard& operator=(const ObserveBackwardGuard&) = delete;
+
+ private:
+  std::ostream* previous_trace_;
+  bool previous_anomaly_;
+  StepObserver* previous_observer_;
+};
+StepObserver* step_observer();
 }  // namespace instruments
 
 }  // namespace tg::autograd

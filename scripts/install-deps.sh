@@ -18,6 +18,7 @@ packages=(
   clang             # scripts/fuzz.sh: libFuzzer needs clang (g++ has no -fsanitize=fuzzer)
   libclang-rt-dev   # clang's libFuzzer, ASan/UBSan runtimes for the fuzz targets
   llvm              # llvm-symbolizer: file:line in fuzz and sanitizer stack traces
+  chromium          # the browser test opens to_html's pages in it, headless (tests/browser)
 )
 
 # Root (a fresh machine, CI) runs apt-get directly; anyone else goes through sudo.
@@ -35,3 +36,13 @@ export DEBIAN_FRONTEND=noninteractive
 wait_for_lock=(-o DPkg::Lock::Timeout=600)
 "${as_root[@]}" apt-get "${wait_for_lock[@]}" update
 "${as_root[@]}" apt-get "${wait_for_lock[@]}" install -y --no-install-recommends "${packages[@]}"
+
+# The browser test drives chromium with puppeteer-core from npm (tests/browser/
+# package-lock.json pins it; it uses the system chromium and downloads no browser).
+# Debian's nodejs and npm only when there is no node yet: a machine with Node.js from
+# elsewhere (NodeSource) has its own npm, which Debian's npm package conflicts with.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  "${as_root[@]}" apt-get "${wait_for_lock[@]}" install -y --no-install-recommends nodejs npm
+fi
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+(cd "$root/tests/browser" && npm ci --no-audit --no-fund)
