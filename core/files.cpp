@@ -286,6 +286,15 @@ InputFile::~InputFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void InputFile::seek(uint64_t offset) {
+  if (offset > size_)
+    throw Error(fmt::format("{}: cannot seek to byte {} of '{}'; expected an offset within its {} bytes", where_,
+                            offset, path_, size_));
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0)
+    throw Error(fmt::format("{}: seeking to byte {} of '{}' failed: {}", where_, offset, path_, strerror_now()));
+  begin_ = end_ = 0;
+}
+
 void InputFile::read(void* out, size_t size) {
   char* p = static_cast<char*>(out);
   while (size > 0) {

@@ -79,6 +79,9 @@ class InputFile {
   uint64_t size() const { return size_; }
   // Exactly `size` bytes, or a tg::Error.
   void read(void* out, size_t size);
+  // The next read starts at byte `offset` (at most size()): a reader of one part of a
+  // large file skips the rest without reading it.
+  void seek(uint64_t offset);
 
  private:
   std::string path_, where_;

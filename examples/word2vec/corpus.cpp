@@ -1,12 +1,14 @@
 // Reading the corpus, building the vocabulary, and the two sampling tables.
 #include "corpus.h"
 
+#include "cluster.h"
 #include "text_input.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <numeric>
@@ -85,6 +87,61 @@ class Tokenizer {
   bool truncated_ = false;
 };
 
+// Feeds the tokenizer this process's lines (Note [Corpus shards] in cluster.h): from the
+// first line starting at or after range.begin, through the line holding byte
+// range.end - 1. One process gets [0, size): the whole file.
+void read_shard(TextInput& in, ByteRange range, Tokenizer& tokenizer) {
+  if (range.begin >= range.end) return;
+  std::vector<char> buffer(static_cast<size_t>(std::clamp<uint64_t>(in.size(), 1, uint64_t{1} << 20)));
+  uint64_t offset = 0;  // of buffer[0] in the file
+  bool started = range.begin == 0;
+  if (!started) {
+    in.seek(range.begin - 1);  // a line starts at range.begin if the byte before it is '\n'
+    offset = range.begin - 1;
+  }
+  while (const size_t n = in.read_some(buffer.data(), buffer.size())) {
+    const char* data = buffer.data();
+    size_t from = 0, to = n;
+    if (!started) {
+      const auto* newline = static_cast<const char*>(std::memchr(data, '\n', n));
+      if (newline == nullptr) {
+        offset += n;
+        continue;
+      }
+      from = static_cast<size_t>(newline - data) + 1;
+      started = true;
+      if (offset + from >= range.end) return;  // the first line of ours would start past the range
+    }
+    bool last = false;
+    if (offset + n > range.end - 1) {
+      const size_t search = static_cast<size_t>(std::max<uint64_t>(from, range.end - 1 - std::min(offset, range.end - 1)));
+      const auto* newline = static_cast<const char*>(std::memchr(data + search, '\n', n - search));
+      if (newline != nullptr) {
+        to = static_cast<size_t>(newline - data) + 1;
+        last = true;
+      }
+    }
+    tokenizer.feed(data + from, to - from);
+    offset += n;
+    if (last) return;
+  }
+}
+
+// With several processes, the provisional ids index this process's first-seen list;
+// after the merge they index the merged list, the same on every process.
+void merge_with_other_processes(Corpus& corpus, std::vector<std::string>& seen_words, std::vector<int64_t>& seen_counts) {
+  if (place().processes == 1) return;
+  const std::vector<std::string> local = seen_words;
+  merge_word_counts(seen_words, seen_counts);
+  if (seen_words.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+    throw tg::Error("train: --input holds more than 2^31 - 1 distinct words; expected fewer (ids are int32)");
+  std::unordered_map<std::string, int32_t> merged;
+  for (size_t i = 0; i < seen_words.size(); ++i) merged.emplace(seen_words[i], static_cast<int32_t>(i));
+  std::vector<int32_t> to_merged(local.size());
+  for (size_t i = 0; i < local.size(); ++i) to_merged[i] = merged.at(local[i]);
+  for (int32_t& id : corpus.ids) id = to_merged[static_cast<size_t>(id)];
+}
+
 }  // namespace
 
 Corpus read_corpus(const std::string& path, int64_t min_count) {
@@ -93,8 +150,7 @@ Corpus read_corpus(const std::string& path, int64_t min_count) {
   try {
     TextInput in(path, "train: --input");
     // Blocks of 1 MB, or the whole file when it is smaller.
-    std::vector<char> buffer(static_cast<size_t>(std::clamp<uint64_t>(in.size(), 1, uint64_t{1} << 20)));
-    while (const size_t n = in.read_some(buffer.data(), buffer.size())) tokenizer.feed(buffer.data(), n);
+    read_shard(in, shard_bytes(in.size(), place()), tokenizer);
     tokenizer.finish();
   } catch (const std::bad_alloc&) {
     throw tg::Error(fmt::format("train: out of memory reading --input '{}' after {} tokens ({} distinct); expected "
@@ -102,7 +158,8 @@ Corpus read_corpus(const std::string& path, int64_t min_count) {
                                 tokenizer.seen_words.size()));
   }
   std::vector<std::string>& seen_words = tokenizer.seen_words;
-  const std::vector<int64_t>& seen_counts = tokenizer.seen_counts;
+  std::vector<int64_t>& seen_counts = tokenizer.seen_counts;
+  merge_with_other_processes(corpus, seen_words, seen_counts);
   std::vector<int32_t> order(seen_words.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return seen_counts[a] > seen_counts[b]; });
@@ -122,6 +179,8 @@ Corpus read_corpus(const std::string& path, int64_t min_count) {
     id = remap[id];
     if (id >= 0) ++corpus.in_vocab_tokens;
   }
+  corpus.all_tokens = sum_over_processes(corpus.num_tokens());
+  corpus.all_in_vocab_tokens = sum_over_processes(corpus.in_vocab_tokens);
   return corpus;
 }
 

@@ -31,13 +31,16 @@ struct Corpus {
   int64_t num_tokens() const { return static_cast<int64_t>(ids.size()); }
   int64_t in_vocab_tokens = 0;
   int64_t truncated_tokens = 0;  // tokens cut to kMaxTokenBytes
+  // Over every process's shard (cluster.h); the same as the two above with one process.
+  int64_t all_tokens = 0, all_in_vocab_tokens = 0;
 };
 
 // word2vec.c's MAX_STRING: a token is cut to its first 100 bytes (at a UTF-8 character
 // boundary), so one enormous "word" costs no more than an ordinary one.
 inline constexpr size_t kMaxTokenBytes = 100;
 
-// Reads a regular file through to its end. tg::Error when it cannot be opened, is not a
+// Reads a regular file through to its end: this process's shard of it when the run has
+// several (cluster.h), with the vocabulary counted over every shard. tg::Error when it cannot be opened, is not a
 // regular file (a FIFO or /dev/zero would block or never end), a read fails midway (the
 // error, not a silent end of the corpus), memory runs out (naming the tokens read so
 // far), or no word reaches min_count.

@@ -11,6 +11,7 @@
 #include <exception>
 #include <thread>
 
+#include "cluster.h"
 #include "eval_commands.h"
 #include "trainer.h"
 
@@ -35,6 +36,8 @@ void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
   train->add_option("--optimizer", o.optimizer, "sgd, sparse_adam or adagrad")->capture_default_str();
   train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
+  train->add_option("--sync-every", o.sync_tokens, "under mpirun: tokens each process reads between two "
+                                                   "averagings of the most frequent rows")->capture_default_str();
   train->add_option("--log", o.log, "write a CSV of progress: tokens,loss,lr,words_per_sec");
   train->add_option("--save-model", o.save_model, "checkpoint file, written after every epoch");
   train->add_option("--resume", o.resume, "continue from a --save-model checkpoint (same input and settings)");
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
   add_train_command(app, train_options);
   add_eval_commands(app);
   try {
+    w2v::join_processes(&argc, &argv);  // under mpirun: one process of several
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -97,7 +97,7 @@ void Progress::report(bool last) {
   std::fflush(stderr);
 }
 
-double Progress::finish() {
+double Progress::finish(bool print_rate) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -106,6 +106,7 @@ double Progress::finish() {
   if (thread_.joinable()) thread_.join();
   report(true);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
+  seconds_ = elapsed;
   const int64_t done = counters_.tokens.load() - start_tokens_;
   const double wps = elapsed > 0 ? static_cast<double>(done) / elapsed / threads_ : 0;
   if (!quiet_) {
@@ -113,7 +114,7 @@ double Progress::finish() {
                threads_ == 1 ? "" : "s");
     fmt::print(stderr, "average loss: {:.6f}\n", avg_loss_);
   }
-  fmt::print(stderr, "words/sec/thread: {:.0f}\n", wps);
+  if (print_rate) fmt::print(stderr, "words/sec/thread: {:.0f}\n", wps);
   return wps;
 }
 

@@ -32,8 +32,10 @@ class Progress {
            const std::string& log_path, std::function<double()> lr);
   ~Progress();
   void start();
-  // Stops the monitor and prints the totals; returns words/sec/thread.
-  double finish();
+  // Stops the monitor and prints the totals (words/sec/thread too if print_rate);
+  // returns words/sec/thread.
+  double finish(bool print_rate = true);
+  double seconds() const { return seconds_; }  // from start() to finish()
   // Puts the --log file in place (after the vectors are written); a tg::Error if any
   // write to it failed.
   void commit_log();
@@ -58,6 +60,7 @@ class Progress {
   bool have_loss_ = false;
   int64_t last_pairs_ = 0;
   double last_loss_sum_ = 0;
+  double seconds_ = 0;
 };
 
 }  // namespace w2v

@@ -7,6 +7,12 @@
 
 namespace w2v {
 
+void TextInput::seek(uint64_t offset) {
+  file_.seek(offset);
+  done_ = offset;
+  begin_ = end_ = 0;
+}
+
 size_t TextInput::read_some(char* out, size_t capacity) {
   if (begin_ < end_) {
     const size_t n = std::min(capacity, end_ - begin_);

@@ -20,6 +20,8 @@ class TextInput {
   TextInput(const std::string& path, const std::string& where) : file_(path, where) {}
 
   uint64_t size() const { return file_.size(); }  // the file's size when opened
+  // The next read starts at byte `offset` of the file.
+  void seek(uint64_t offset);
   // Up to `capacity` bytes into `out`; 0 at the end of the file.
   size_t read_some(char* out, size_t capacity);
   // The next line without its '\n'; false at the end of the file. A line costs its own

@@ -103,6 +103,7 @@ void check_options(const TrainOptions& opts) {
   check_range("--negative", opts.negative, 1, Limits::max_negative);
   check_range("--epochs", opts.epochs, 1, Limits::max_epochs);
   check_range("--batch", opts.batch, 1, Limits::max_batch);
+  check_range("--sync-every", opts.sync_tokens, 1, Limits::max_sync_tokens);
   check_range("--threads", opts.threads, 1, Limits::max_threads);
   if (opts.min_count < 0)
     throw tg::ValueError(fmt::format("train: --min-count = {} is negative; expected 0 or more (0 and 1 keep every "

@@ -19,6 +19,7 @@ struct TrainOptions {
   int threads = 1;
   std::string optimizer = "sgd";  // sgd | sparse_adam | adagrad
   int64_t batch = 64;             // (center, context) pairs per step
+  int64_t sync_tokens = 200'000;  // under mpirun: tokens of a process between row syncs
   uint64_t seed = 1;
   std::string log;                // CSV: tokens,loss,lr,words_per_sec
   std::string save_model;         // checkpoint written after every epoch
@@ -35,6 +36,7 @@ struct Limits {
   static constexpr int64_t max_negative = 1'000;
   static constexpr int64_t max_epochs = 10'000;
   static constexpr int64_t max_batch = 1'000'000;
+  static constexpr int64_t max_sync_tokens = int64_t{1} << 40;
   static constexpr int max_threads = 1'024;
   // One step's lookups, batch * (1 + negative) * dim floats: 1 GiB.
   static constexpr int64_t max_step_floats = int64_t{1} << 28;

@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "checkpoint.h"
+#include "cluster.h"
 #include "corpus.h"
 #include "progress.h"
 #include "vectors_io.h"
@@ -91,6 +92,7 @@ struct Shared {
   tg::optim::Optimizer& optimizer;
   tg::optim::LambdaLR& schedule;
   Counters& counters;
+  RowSync& sync;          // averages the tables with other processes (cluster.h)
   int64_t total_tokens;   // over all epochs
   std::mutex schedule_mutex;
   std::atomic<int64_t> ticks_done{0};
@@ -100,14 +102,17 @@ struct Shared {
 class Worker {
  public:
   Worker(Shared& shared, int id)
-      : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1),
-        k1_(shared.opts.negative + 1) {
+      : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1 +
+                         static_cast<uint64_t>(place().rank) * 7919ULL),
+        k1_(shared.opts.negative + 1), syncs_(id == 0) {
     centers_.reserve(static_cast<size_t>(s_.opts.batch));
     targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
   }
 
   // Sentences [first, last) once.
   void run_epoch(int64_t first, int64_t last) {
+    share_ = s_.corpus.sentence_starts[last] - s_.corpus.sentence_starts[first];
+    done_ = 0;
     int64_t unreported = 0;
     for (int64_t sentence = first; sentence < last; ++sentence) {
       if (s_.stop.load(std::memory_order_relaxed)) return;
@@ -183,6 +188,8 @@ class Worker {
   }
 
   void report(int64_t tokens) {
+    done_ += tokens;
+    if (syncs_) s_.sync.progress(done_, share_);
     const int64_t now = s_.counters.tokens.fetch_add(tokens, std::memory_order_relaxed) + tokens;
     s_.counters.loss_sum.fetch_add(loss_sum_, std::memory_order_relaxed);
     s_.counters.pairs.fetch_add(pairs_, std::memory_order_relaxed);
@@ -202,6 +209,8 @@ class Worker {
   Shared& s_;
   Rng rng_;
   int64_t k1_;
+  bool syncs_;                      // this thread runs the process's row syncs
+  int64_t share_ = 0, done_ = 0;    // tokens of this thread's sentences, and read so far
   std::vector<int32_t> kept_;
   std::vector<int64_t> centers_, targets_;
   tg::Tensor sign_;
@@ -258,12 +267,16 @@ double train(const TrainOptions& opts) {
   check_options(opts);
   check_paths(opts);
   tg::manual_seed(opts.seed);
+  const Place where = place();
+  const bool speaks = where.rank == 0 && !opts.quiet;  // rank 0 prints for every process
   const Corpus corpus = read_corpus(opts.input, opts.min_count);
   const int64_t vocab_size = corpus.vocab.size();
-  if (!opts.quiet)
-    fmt::print(stderr, "Read {} tokens in {} sentences; vocabulary: {} words (min-count {}), {} tokens in it\n",
-               corpus.num_tokens(), corpus.num_sentences(), vocab_size, opts.min_count, corpus.in_vocab_tokens);
-  if (corpus.truncated_tokens > 0)
+  if (speaks)
+    fmt::print(stderr, "Read {} tokens{}; vocabulary: {} words (min-count {}), {} tokens in it\n", corpus.all_tokens,
+               where.processes > 1 ? fmt::format(" over {} processes", where.processes)
+                                   : fmt::format(" in {} sentences", corpus.num_sentences()),
+               vocab_size, opts.min_count, corpus.all_in_vocab_tokens);
+  if (corpus.truncated_tokens > 0 && speaks)
     fmt::print(stderr, "note: {} tokens longer than {} bytes were cut to their first {} bytes\n",
                corpus.truncated_tokens, kMaxTokenBytes, kMaxTokenBytes);
   if (corpus.num_tokens() > Limits::max_total_tokens / opts.epochs)
@@ -294,12 +307,12 @@ double train(const TrainOptions& opts) {
 
   int64_t start_epoch = 0;
   if (!opts.resume.empty()) {
-    start_epoch = load_checkpoint(opts.resume, corpus.vocab, in, out, *optimizer);
+    start_epoch = load_checkpoint(opts.resume, corpus.vocab, in, out, *optimizer, where.processes);
     // The checkpoint holds the decayed lr; the schedule below starts from the start lr
     // and fast-forwards to where the saved run stood.
     for (tg::optim::ParamGroup& group : optimizer->param_groups()) group.set_lr(lr);
   }
-  if (start_epoch >= opts.epochs && !opts.quiet)
+  if (start_epoch >= opts.epochs && speaks)
     fmt::print(stderr, "The checkpoint has already trained {} epochs; --epochs = {}: nothing left to train\n",
                start_epoch, opts.epochs);
 
@@ -307,8 +320,10 @@ double train(const TrainOptions& opts) {
   tg::optim::LambdaLR schedule(*optimizer, lr_factor);
   Counters counters;
   counters.tokens = corpus.num_tokens() * std::min(start_epoch, opts.epochs);
-  Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.in_vocab_tokens, opts.sample),
-                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, total, {}, {}, {}};
+  RowSync sync(in.weight, out.weight, corpus.num_tokens(), opts.sync_tokens);
+  Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.all_in_vocab_tokens, opts.sample),
+                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, sync, total, {}, {}, {}};
+  const int64_t shared_start_tokens = counters.tokens.load();
   const int64_t start_ticks = std::min(kLrTicks, counters.tokens.load() * kLrTicks / std::max<int64_t>(1, total));
   for (int64_t t = 0; t < start_ticks; ++t) schedule.step();
   shared.ticks_done = start_ticks;
@@ -323,7 +338,7 @@ double train(const TrainOptions& opts) {
   }
   bounds.push_back(corpus.num_sentences());
 
-  Progress progress(counters, total, counters.tokens.load(), threads, opts.quiet, opts.log,
+  Progress progress(counters, total, counters.tokens.load(), threads, !speaks, where.rank == 0 ? opts.log : "",
                     [&] { return optimizer->param_groups()[0].lr(); });
   std::exception_ptr failure;
   std::mutex failure_mutex;
@@ -337,11 +352,13 @@ double train(const TrainOptions& opts) {
   // the run has failed: a diverged model is not worth resuming from.
   std::barrier epoch_end(threads, [&]() noexcept {
     ++epoch;
-    if (opts.save_model.empty() || shared.stop) return;
+    if (shared.stop) return;
     try {
+      sync.end_epoch();  // every process now holds the same tables
+      if (opts.save_model.empty() || where.rank != 0) return;
       check_finite(opts, in.weight, "input");
       check_finite(opts, out.weight, "output");
-      save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch);
+      save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch, where.processes);
     } catch (...) {
       fail(std::current_exception());
     }
@@ -361,8 +378,19 @@ double train(const TrainOptions& opts) {
     }
   });
   if (failure) std::rethrow_exception(failure);  // ~Progress stops the monitor; no totals for a failed run
-  const double wps = progress.finish();
+  double wps = progress.finish(where.processes == 1);
+  if (where.processes > 1) {
+    // words/sec/thread over the run: every process's tokens over the slowest one's time.
+    const int64_t tokens = sum_over_processes(counters.tokens.load() - shared_start_tokens);
+    const double seconds = max_over_processes(progress.seconds());
+    wps = seconds > 0 ? static_cast<double>(tokens) / seconds / (where.processes * threads) : 0;
+    if (where.rank == 0)
+      fmt::print(stderr, "{} processes x {} threads; {} row syncs, {:.1f} MB summed per process\n"
+                         "words/sec/thread: {:.0f}\n", where.processes, threads, sync.syncs(),
+                 static_cast<double>(sync.bytes_moved()) / 1e6, wps);
+  }
   check_finite(opts, in.weight, "input");
+  if (where.rank != 0) return wps;
   save_vectors(opts.output, corpus.vocab.words, in.weight);
   progress.commit_log();
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
