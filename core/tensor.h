@@ -198,6 +198,19 @@ class Tensor {
   Tensor softmax(int64_t dim) const;
   Tensor log_softmax(int64_t dim) const;
 
+  // ---- gather, scatter, masks, running sums (autograd/ops/scatter.cpp, masked_fill.cpp,
+  //      cumsum.cpp); dims may be negative; index is int64 or int32 with self's number of dims
+  Tensor gather(int64_t dim, const Tensor& index) const;  // out[i][j] = self[index[i][j]][j] (dim 0)
+  Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;  // out[index[i][j]][j] += src[i][j]
+  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
+  // mask: bool, broadcast with self; value: a number or a 0-d tensor (differentiable)
+  Tensor masked_fill(const Tensor& mask, Scalar value) const;
+  Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  Tensor& masked_fill_(const Tensor& mask, Scalar value);
+  Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
+  // Running sums along dim; integer and bool inputs give int64 unless dtype is given.
+  Tensor cumsum(int64_t dim, std::optional<Dtype> dtype = std::nullopt) const;
+
   // ---- in place: bump version() (autograd/ops/inplace.cpp)
   Tensor& add_(const Tensor& other, double alpha = 1.0);  // other may be sparse
   Tensor& add_(double value);
@@ -310,6 +323,14 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 Tensor softmax(const Tensor& a, int64_t dim);
 Tensor log_softmax(const Tensor& a, int64_t dim);
+Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
+Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor masked_fill(const Tensor& a, const Tensor& mask, Scalar value);
+Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value);
+Tensor cumsum(const Tensor& a, int64_t dim, std::optional<Dtype> dtype = std::nullopt);
+// int64 (index's shape..., num_classes) with a 1 at each class; index int64 or int32 with
+// classes >= 0; num_classes = -1 takes the largest class + 1 (autograd/ops/scatter.cpp).
+Tensor one_hot(const Tensor& index, int64_t num_classes = -1);
 // (values, indices) of the maximum along dim, as torch.max(a, dim).
 std::pair<Tensor, Tensor> max_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
 std::pair<Tensor, Tensor> min_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
