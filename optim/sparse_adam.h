@@ -7,7 +7,7 @@
 //   tg::optim::SparseAdam adam(emb.parameters(), tg::optim::SparseAdamOptions(1e-3));
 //   loss.backward();
 //   adam.step();   // O(rows in the gradient x embedding_dim)
-#include "optimizer.h"
+#include "adam.h"
 
 namespace tg::optim {
 
@@ -19,18 +19,9 @@ struct SparseAdamOptions : OptionsOf<SparseAdamOptions, PositiveLr, Betas, Posit
   explicit SparseAdamOptions(double lr = 1e-3) { this->lr(lr); }
 };
 
-// A parameter's state (Note [Step and moment state]).
-struct SparseAdamSlot {
-  int64_t step = 0;   // steps that found a gradient, empty ones included
-  Tensor exp_avg;     // dense, like the parameter
-  Tensor exp_avg_sq;  // dense, like the parameter
-  template <class S, class F> static void tensors(S& slot, F&& f) {
-    f("exp_avg", slot.exp_avg, true);
-    f("exp_avg_sq", slot.exp_avg_sq, true);
-  }
-};
-
-class SparseAdam : public OptimizerWithMoments<SparseAdamSlot> {
+// Adam's state (steps that found a gradient, empty ones included); max_exp_avg_sq is
+// never made (SparseAdam has no amsgrad).
+class SparseAdam : public OptimizerWithMoments<AdamSlot> {
  public:
   SparseAdam(ParamGroups params, const SparseAdamOptions& defaults = SparseAdamOptions());
 
