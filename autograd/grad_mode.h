@@ -14,27 +14,29 @@ bool is_grad_enabled();
 void set_grad_enabled(bool enabled);
 }  // namespace autograd
 
-class NoGradGuard {
+// Holds a thread-local setting at `value` while alive and then puts back what it was;
+// every guard of the autograd (these two, TraceBackwardGuard, DetectAnomalyGuard) is
+// this with its own setting.
+template <class T, T (*Get)(), void (*Set)(T)> class ScopedSetting {
  public:
-  NoGradGuard();
-  ~NoGradGuard();
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  explicit ScopedSetting(T value) : previous_(Get()) { Set(value); }
+  ~ScopedSetting() { Set(previous_); }
+  ScopedSetting(const ScopedSetting&) = delete;
+  ScopedSetting& operator=(const ScopedSetting&) = delete;
 
  private:
-  bool previous_;
+  T previous_;
+};
+
+class NoGradGuard : public ScopedSetting<bool, autograd::is_grad_enabled, autograd::set_grad_enabled> {
+ public:
+  NoGradGuard() : ScopedSetting(false) {}
 };
 
 // Turns recording back on inside a NoGradGuard (as torch.enable_grad()).
-class EnableGradGuard {
+class EnableGradGuard : public ScopedSetting<bool, autograd::is_grad_enabled, autograd::set_grad_enabled> {
  public:
-  EnableGradGuard();
-  ~EnableGradGuard();
-  EnableGradGuard(const EnableGradGuard&) = delete;
-  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
-
- private:
-  bool previous_;
+  EnableGradGuard() : ScopedSetting(true) {}
 };
 
 }  // namespace tg

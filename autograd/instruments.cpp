@@ -83,10 +83,6 @@ bool instruments::has_non_finite(const Tensor& t) {
 }
 
 TraceBackwardGuard::TraceBackwardGuard() : TraceBackwardGuard(std::cout) {}
-TraceBackwardGuard::TraceBackwardGuard(std::ostream& out) : previous_(trace_out) { trace_out = &out; }
-TraceBackwardGuard::~TraceBackwardGuard() { trace_out = previous_; }
-DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_on) { anomaly_on = true; }
-DetectAnomalyGuard::~DetectAnomalyGuard() { anomaly_on = previous_; }
 
 // The observer sees the backward alone: a trace or anomaly guard around the caller
 // stays quiet (and cannot throw) until the observation ends.
@@ -105,8 +101,10 @@ instruments::ObserveBackwardGuard::~ObserveBackwardGuard() {
 namespace instruments {
 
 std::ostream* trace_stream() { return trace_out; }
+void set_trace_stream(std::ostream* out) { trace_out = out; }
 bool anomaly_enabled() { return anomaly_on; }
 StepObserver* step_observer() { return observer; }
+void set_anomaly_enabled(bool enabled) { anomaly_on = enabled; }
 
 // "LogSoftmaxBackward0" -> "log_softmax".
 std::string forward_name(std::string_view node_name) {

@@ -19,10 +19,19 @@
 #include <vector>
 
 #include "../core/tensor.h"
+#include "grad_mode.h"
 
 namespace tg::autograd {
 
 class Node;
+
+namespace instruments {
+// The settings of TraceBackwardGuard (null: no trace) and DetectAnomalyGuard, this thread's.
+std::ostream* trace_stream();
+void set_trace_stream(std::ostream* out);
+bool anomaly_enabled();
+void set_anomaly_enabled(bool enabled);
+}  // namespace instruments
 
 // The ops recorded behind t in forward (execution) order: op name, output shape and
 // dtype, which inputs it reads (earlier ops by position, leaves by name), what it
@@ -40,30 +49,20 @@ std::string to_dot(const Tensor& t);
 // While one is alive on this thread, backward() prints each node as it runs: the
 // gradient arriving, the gradients it sends to each input, and what accumulates into
 // each leaf's .grad (sparse gradients as row/value pairs).
-class TraceBackwardGuard {
+class TraceBackwardGuard
+    : public ScopedSetting<std::ostream*, instruments::trace_stream, instruments::set_trace_stream> {
  public:
-  TraceBackwardGuard();
-  explicit TraceBackwardGuard(std::ostream& out);
-  ~TraceBackwardGuard();
-  TraceBackwardGuard(const TraceBackwardGuard&) = delete;
-  TraceBackwardGuard& operator=(const TraceBackwardGuard&) = delete;
-
- private:
-  std::ostream* previous_;
+  TraceBackwardGuard();  // to std::cout
+  explicit TraceBackwardGuard(std::ostream& out) : ScopedSetting(&out) {}
 };
 
 // While one is alive on this thread, backward() checks every gradient a node
 // produces and throws tg::Error at the first NaN or Inf, naming the node, its
 // position on the tape and the forward op that recorded it.
-class DetectAnomalyGuard {
+class DetectAnomalyGuard
+    : public ScopedSetting<bool, instruments::anomaly_enabled, instruments::set_anomaly_enabled> {
  public:
-  DetectAnomalyGuard();
-  ~DetectAnomalyGuard();
-  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
-  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
-
- private:
-  bool previous_;
+  DetectAnomalyGuard() : ScopedSetting(true) {}
 };
 
 // ---- used by the engine (autograd/engine.cpp)
@@ -91,8 +90,6 @@ std::string describe(const Node& node, const TapeOrder& order);
 std::string forward_name(std::string_view node_name);
 // Values with 4 decimals, nested like the tensor: "[[0.1000, 0.2000], [0.3000, 0.4000]]".
 std::string values_string(const Tensor& t);
-std::ostream* trace_stream();
-bool anomaly_enabled();
 void trace_node(std::ostream& out, const Node& node, const Tensor& grad_out, const std::vector<Tensor>& grads,
                 const TapeOrder& order);
 void check_anomaly(const Node& node, const std::vector<Tensor>& grads, const TapeOrder& order);

@@ -55,14 +55,23 @@ template <class T> void bmm_blas(const Tensor& a, const Tensor& b, const Tensor&
          b_ptr + i * b_data.strides()[0], b_layout.ld, T(0), c_ptr + i * m * n, n);
 }
 
+// out = a @ b per batch entry as the strided loops below read it: sizes (B, M, N, K),
+// the operands' strides and the three data pointers.
+template <class T> struct StridedProduct {
+  StridedProduct(const Tensor& a, const Tensor& b, const Tensor& out)
+      : batch(out.size(0)), m(out.size(1)), n(out.size(2)), k(a.size(2)), as(a.strides()), bs(b.strides()),
+        a_ptr(a.template data_ptr<T>()), b_ptr(b.template data_ptr<T>()), c_ptr(out.template data_ptr<T>()) {}
+  int64_t batch, m, n, k;
+  const Shape& as;
+  const Shape& bs;
+  const T* a_ptr;
+  const T* b_ptr;
+  T* c_ptr;
+};
+
 // Integer matmul: BLAS has none. The i-k-j order walks b and out along rows.
 template <class T> void bmm_loop(const Tensor& a, const Tensor& b, const Tensor& out) {
-  const int64_t batch = out.size(0), m = out.size(1), n = out.size(2), k = a.size(2);
-  const Shape& as = a.strides();
-  const Shape& bs = b.strides();
-  const T* a_ptr = a.template data_ptr<T>();
-  const T* b_ptr = b.template data_ptr<T>();
-  T* c_ptr = out.template data_ptr<T>();
+  const auto [batch, m, n, k, as, bs, a_ptr, b_ptr, c_ptr] = StridedProduct<T>(a, b, out);
   for (int64_t p = 0; p < batch; ++p)
     for (int64_t i = 0; i < m; ++i) {
       T* c_row = c_ptr + (p * m + i) * n;
@@ -100,12 +109,7 @@ template <class T> T strided_dot(const T* a, int64_t sa, const T* b, int64_t sb,
 
 // out (fresh, contiguous) = a @ b per batch entry, floating types, any strides.
 template <class T> void bmm_small(const Tensor& a, const Tensor& b, const Tensor& out) {
-  const int64_t batch = out.size(0), m = out.size(1), n = out.size(2), k = a.size(2);
-  const Shape& as = a.strides();
-  const Shape& bs = b.strides();
-  const T* a_ptr = a.template data_ptr<T>();
-  const T* b_ptr = b.template data_ptr<T>();
-  T* c_ptr = out.template data_ptr<T>();
+  const auto [batch, m, n, k, as, bs, a_ptr, b_ptr, c_ptr] = StridedProduct<T>(a, b, out);
   for (int64_t p = 0; p < batch; ++p) {
     const T* ap = a_ptr + p * as[0];
     const T* bp = b_ptr + p * bs[0];

@@ -37,15 +37,23 @@ void manual_seed(uint64_t seed) {
   generator().engine.seed(seed);
 }
 
-Tensor rand(Shape sizes, Dtype dtype) {
+namespace {
+// rand and randn: a fresh floating tensor, filled by fill(p, numel) under the generator's
+// lock (so a seeded program draws the same numbers whatever its threads do).
+template <class Fill> Tensor random_floating(const char* op, Shape sizes, Dtype dtype, Fill fill) {
   if (!is_floating(dtype))
-    throw TypeError(fmt::format("rand: dtype {} is not floating; expected torch.float32 or torch.float64",
+    throw TypeError(fmt::format("{}: dtype {} is not floating; expected torch.float32 or torch.float64", op,
                                 dtype_name(dtype)));
   Tensor out = core::make_tensor(std::move(sizes), dtype);
   std::lock_guard lock(generator().mutex);
-  dispatch_floating(dtype, [&]<class T>() {
-    T* p = static_cast<T*>(out.raw_data());
-    for (int64_t i = 0; i < out.numel(); ++i) {
+  dispatch_floating(dtype, [&]<class T>() { fill(static_cast<T*>(out.raw_data()), out.numel()); });
+  return out;
+}
+}  // namespace
+
+Tensor rand(Shape sizes, Dtype dtype) {
+  return random_floating("rand", std::move(sizes), dtype, []<class T>(T* p, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
       // Rounding to float32 can reach 1.0; draw again so the range stays [0, 1).
       T v;
       do v = static_cast<T>(uniform01(generator().engine));
@@ -53,18 +61,10 @@ Tensor rand(Shape sizes, Dtype dtype) {
       p[i] = v;
     }
   });
-  return out;
 }
 
 Tensor randn(Shape sizes, Dtype dtype) {
-  if (!is_floating(dtype))
-    throw TypeError(fmt::format("randn: dtype {} is not floating; expected torch.float32 or torch.float64",
-                                dtype_name(dtype)));
-  Tensor out = core::make_tensor(std::move(sizes), dtype);
-  std::lock_guard lock(generator().mutex);
-  dispatch_floating(dtype, [&]<class T>() {
-    T* p = static_cast<T*>(out.raw_data());
-    const int64_t n = out.numel();
+  return random_floating("randn", std::move(sizes), dtype, []<class T>(T* p, int64_t n) {
     // Box-Muller: two uniforms give two independent standard normals.
     for (int64_t i = 0; i < n; i += 2) {
       const double u1 = 1.0 - uniform01(generator().engine);  // (0, 1]: log is finite
@@ -74,7 +74,6 @@ Tensor randn(Shape sizes, Dtype dtype) {
       if (i + 1 < n) p[i + 1] = static_cast<T>(radius * std::sin(2.0 * M_PI * u2));
     }
   });
-  return out;
 }
 
 Tensor randint(int64_t low, int64_t high, Shape sizes, Dtype dtype) {

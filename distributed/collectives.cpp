@@ -49,6 +49,20 @@ void copy_back(const Tensor& t, const Tensor& buffer) {
   t.bump_version();
 }
 
+// The dense path of all_reduce and broadcast: t's elements in a contiguous buffer, handed
+// to call(data, count) in chunks whose count fits MPI's int. Returns the buffer, for
+// copy_back; undefined for an empty t (MPI is not called).
+template <class F> Tensor in_chunks(const char* where, const Tensor& t, F call) {
+  core::check_no_internal_overlap(where, t);
+  if (t.numel() == 0) return Tensor();
+  const Tensor buffer = contiguous_buffer(t);
+  char* data = static_cast<char*>(buffer.raw_data());
+  const size_t element = element_size(t.dtype());
+  for (int64_t start = 0; start < t.numel(); start += detail::kMaxChunk)
+    call(data + start * element, static_cast<int>(std::min(detail::kMaxChunk, t.numel() - start)));
+  return buffer;
+}
+
 }  // namespace
 
 void all_reduce(Tensor& t, ReduceOp op) {
@@ -64,16 +78,11 @@ void all_reduce(Tensor& t, ReduceOp op) {
                                 "tensor (reduce with Sum and divide, or convert with to())",
                                 where, dtype_name(t.dtype())));
   if (t.is_sparse()) return detail::sparse_all_reduce(t, op);
-  core::check_no_internal_overlap(where, t);
-  if (t.numel() == 0) return;
-  const Tensor buffer = contiguous_buffer(t);
-  char* data = static_cast<char*>(buffer.raw_data());
-  const size_t element = element_size(t.dtype());
-  for (int64_t start = 0; start < t.numel(); start += detail::kMaxChunk) {
-    const int count = static_cast<int>(std::min(detail::kMaxChunk, t.numel() - start));
-    detail::check(MPI_Allreduce(MPI_IN_PLACE, data + start * element, count, type, mpi_op(op), detail::comm(where)),
-                  "MPI_Allreduce", where);
-  }
+  const Tensor buffer = in_chunks(where, t, [&](char* data, int count) {
+    detail::check(MPI_Allreduce(MPI_IN_PLACE, data, count, type, mpi_op(op), detail::comm(where)), "MPI_Allreduce",
+                  where);
+  });
+  if (!buffer.defined()) return;
   if (op == ReduceOp::Avg)
     core::binary_into(core::BinaryOp::Div, buffer, core::wrapped_scalar(static_cast<double>(detail::world_size())));
   copy_back(t, buffer);
@@ -94,16 +103,10 @@ void broadcast(Tensor& t, int src) {
       "the same src and a tensor of the same shape, dtype and layout on every rank");
   const MPI_Datatype type = detail::mpi_type(t.dtype(), where);
   if (t.is_sparse()) return detail::sparse_broadcast(t, src);
-  core::check_no_internal_overlap(where, t);
-  if (t.numel() == 0) return;
-  const Tensor buffer = contiguous_buffer(t);
-  char* data = static_cast<char*>(buffer.raw_data());
-  const size_t element = element_size(t.dtype());
-  for (int64_t start = 0; start < t.numel(); start += detail::kMaxChunk) {
-    const int count = static_cast<int>(std::min(detail::kMaxChunk, t.numel() - start));
-    detail::check(MPI_Bcast(data + start * element, count, type, src, detail::comm(where)), "MPI_Bcast", where);
-  }
-  if (detail::rank() != src) copy_back(t, buffer);
+  const Tensor buffer = in_chunks(where, t, [&](char* data, int count) {
+    detail::check(MPI_Bcast(data, count, type, src, detail::comm(where)), "MPI_Bcast", where);
+  });
+  if (buffer.defined() && detail::rank() != src) copy_back(t, buffer);
 }
 
 void all_gather(std::vector<Tensor>& out, const Tensor& t) {

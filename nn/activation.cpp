@@ -9,15 +9,11 @@ std::string LeakyReLU::extra_repr() const {
 }
 
 // A bad approximate fails at construction, where PyTorch's module would only fail in forward.
-GELU::GELU(GELUOptions options) : options_(std::move(options)) {
+GELU::GELU(GELUOptions options) : LayerWithOptions(std::move(options)) {
   if (options_.approximate() != "none" && options_.approximate() != "tanh")
     throw ValueError(fmt::format("GELU: approximate is '{}'; expected 'none' or 'tanh'", options_.approximate()));
 }
 
 std::string GELU::extra_repr() const { return fmt::format("approximate='{}'", options_.approximate()); }
-
-std::string Softmax::extra_repr() const { return fmt::format("dim={}", options_.dim()); }
-
-std::string LogSoftmax::extra_repr() const { return fmt::format("dim={}", options_.dim()); }
 
 }  // namespace tg::nn

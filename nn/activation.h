@@ -7,67 +7,32 @@
 #include <string>
 
 #include "functional.h"
-#include "module.h"
+#include "layer.h"
 
 namespace tg::nn {
 
 // The layers without options: forward applies the functional form of the same name.
-class ReLU : public Module {
- public:
-  Tensor forward(const Tensor& input) { return functional::relu(input); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "ReLU"; }
-};
-
-class Sigmoid : public Module {
- public:
-  Tensor forward(const Tensor& input) { return functional::sigmoid(input); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "Sigmoid"; }
-};
-
-class Tanh : public Module {
- public:
-  Tensor forward(const Tensor& input) { return functional::tanh(input); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "Tanh"; }
-};
-
-class SiLU : public Module {
- public:
-  Tensor forward(const Tensor& input) { return functional::silu(input); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "SiLU"; }
-};
+class ReLU : public FunctionLayer<ReLU, functional::relu, "ReLU"> {};
+class Sigmoid : public FunctionLayer<Sigmoid, functional::sigmoid, "Sigmoid"> {};
+class Tanh : public FunctionLayer<Tanh, functional::tanh, "Tanh"> {};
+class SiLU : public FunctionLayer<SiLU, functional::silu, "SiLU"> {};
 
 using LeakyReLUOptions = functional::LeakyReLUFuncOptions;
 
-class LeakyReLU : public Module {
+class LeakyReLU : public LayerWithOptions<LeakyReLU, "LeakyReLU", LeakyReLUOptions> {
  public:
-  explicit LeakyReLU(LeakyReLUOptions options = {}) : options_(options) {}
+  using LayerWithOptions::LayerWithOptions;
   Tensor forward(const Tensor& input) { return functional::leaky_relu(input, options_); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const LeakyReLUOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "LeakyReLU"; }
-
- private:
-  LeakyReLUOptions options_;
 };
 
 using GELUOptions = functional::GELUFuncOptions;
 
-class GELU : public Module {
+class GELU : public LayerWithOptions<GELU, "GELU", GELUOptions> {
  public:
   explicit GELU(GELUOptions options = {});
   Tensor forward(const Tensor& input) { return functional::gelu(input, options_); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const GELUOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "GELU"; }
-
- private:
-  GELUOptions options_;
 };
 
 // Softmax(1) or Softmax(SoftmaxOptions(1)); the dim is required (PyTorch's implicit
@@ -75,30 +40,18 @@ class GELU : public Module {
 using SoftmaxOptions = functional::SoftmaxFuncOptions;
 using LogSoftmaxOptions = functional::SoftmaxFuncOptions;
 
-class Softmax : public Module {
+class Softmax : public LayerWithOptions<Softmax, "Softmax", SoftmaxOptions> {
  public:
-  explicit Softmax(SoftmaxOptions options) : options_(options) {}
+  using LayerWithOptions::LayerWithOptions;
   Tensor forward(const Tensor& input) { return functional::softmax(input, options_); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const SoftmaxOptions& options() const { return options_; }
-  std::string extra_repr() const override;
-  std::string name() const override { return "Softmax"; }
-
- private:
-  SoftmaxOptions options_;
+  std::string extra_repr() const override { return "dim=" + std::to_string(options_.dim()); }
 };
 
-class LogSoftmax : public Module {
+class LogSoftmax : public LayerWithOptions<LogSoftmax, "LogSoftmax", LogSoftmaxOptions> {
  public:
-  explicit LogSoftmax(LogSoftmaxOptions options) : options_(options) {}
+  using LayerWithOptions::LayerWithOptions;
   Tensor forward(const Tensor& input) { return functional::log_softmax(input, options_.dim()); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const LogSoftmaxOptions& options() const { return options_; }
-  std::string extra_repr() const override;
-  std::string name() const override { return "LogSoftmax"; }
-
- private:
-  LogSoftmaxOptions options_;
+  std::string extra_repr() const override { return "dim=" + std::to_string(options_.dim()); }
 };
 
 }  // namespace tg::nn

@@ -9,17 +9,17 @@ namespace tg::nn {
 
 namespace detail {
 
-void check_index(const char* where, size_t index, size_t size) {
+void check_index(const char* container, size_t index, size_t size) {
   if (index >= size)
-    throw IndexError(fmt::format("{}: index {} is out of range; expected an index in [0, {})", where, index, size));
+    throw IndexError(fmt::format("{}: index {} is out of range; expected an index in [0, {})", container, index, size));
 }
 
-void throw_wrong_type(const char* where, size_t index, const Module& module, const char* wanted) {
+void throw_wrong_type(const char* container, size_t index, const Module& module, const char* wanted) {
   int status = 0;
   char* demangled = abi::__cxa_demangle(wanted, nullptr, nullptr, &status);
   const std::string wanted_name = status == 0 && demangled ? demangled : wanted;
   std::free(demangled);
-  throw TypeError(fmt::format("{}: child {} is a {}; expected {}", where, index, module.name(), wanted_name));
+  throw TypeError(fmt::format("{}::ptr: child {} is a {}; expected {}", container, index, module.name(), wanted_name));
 }
 
 }  // namespace detail
@@ -45,16 +45,6 @@ Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
   for (const AnyModule& module : modules_) x = module.forward(x);
   return x;
-}
-
-std::shared_ptr<Module> Sequential::ptr(size_t index) const {
-  detail::check_index("Sequential", index, modules_.size());
-  return modules_[index].ptr();
-}
-
-std::shared_ptr<Module> ModuleList::ptr(size_t index) const {
-  detail::check_index("ModuleList", index, modules_.size());
-  return modules_[index];
 }
 
 Functional::Functional(std::function<Tensor(const Tensor&)> fn) : fn_(std::move(fn)) {

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "module.h"
+#include "layer.h"
 
 namespace tg::nn {
 
@@ -53,16 +53,42 @@ class AnyModule {
 };
 
 namespace detail {
-// The child at `index` of a container of `size`, as type M (tg::IndexError / tg::TypeError).
-void check_index(const char* where, size_t index, size_t size);
-[[noreturn]] void throw_wrong_type(const char* where, size_t index, const Module& module, const char* wanted);
-template <class M> std::shared_ptr<M> cast_child(const char* where, size_t index, const std::shared_ptr<Module>& m) {
+// The child at `index` of a container of `size`, as type M (tg::IndexError / tg::TypeError
+// from "<container>::ptr").
+void check_index(const char* container, size_t index, size_t size);
+[[noreturn]] void throw_wrong_type(const char* container, size_t index, const Module& module, const char* wanted);
+template <class M> std::shared_ptr<M> cast_child(const char* container, size_t index, const std::shared_ptr<Module>& m) {
   if (auto typed = std::dynamic_pointer_cast<M>(m)) return typed;
-  throw_wrong_type(where, index, *m, typeid(M).name());
+  throw_wrong_type(container, index, *m, typeid(M).name());
 }
+inline const std::shared_ptr<Module>& module_of(const AnyModule& child) { return child.ptr(); }
+inline const std::shared_ptr<Module>& module_of(const std::shared_ptr<Module>& child) { return child; }
 }  // namespace detail
 
-class Sequential : public Module {
+// What Sequential and ModuleList share: their children by position, read as modules or
+// as their own type (at<Linear>(0)), and PyTorch's name.
+template <class Element, LayerName Name> class ChildList : public Module {
+ public:
+  size_t size() const { return modules_.size(); }
+  bool is_empty() const { return modules_.empty(); }
+  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
+  std::shared_ptr<Module> ptr(size_t index) const {
+    detail::check_index(Name.value, index, modules_.size());
+    return detail::module_of(modules_[index]);
+  }
+  template <class M> std::shared_ptr<M> ptr(size_t index) const {
+    return detail::cast_child<M>(Name.value, index, ptr(index));
+  }
+  template <class M> M& at(size_t index) const { return *ptr<M>(index); }
+  typename std::vector<Element>::const_iterator begin() const { return modules_.begin(); }
+  typename std::vector<Element>::const_iterator end() const { return modules_.end(); }
+  std::string name() const override { return Name.value; }
+
+ protected:
+  std::vector<Element> modules_;
+};
+
+class Sequential : public ChildList<AnyModule, "Sequential"> {
  public:
   Sequential() = default;
   // Modules by value, as std::shared_ptr, or as AnyModule. (A lone Sequential argument
@@ -85,26 +111,11 @@ class Sequential : public Module {
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
 
-  size_t size() const { return modules_.size(); }
-  bool is_empty() const { return modules_.empty(); }
-  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
-  std::shared_ptr<Module> ptr(size_t index) const;
-  template <class M> std::shared_ptr<M> ptr(size_t index) const {
-    return detail::cast_child<M>("Sequential::ptr", index, ptr(index));
-  }
-  template <class M> M& at(size_t index) const { return *ptr<M>(index); }
-  std::vector<AnyModule>::const_iterator begin() const { return modules_.begin(); }
-  std::vector<AnyModule>::const_iterator end() const { return modules_.end(); }
-
-  std::string name() const override { return "Sequential"; }
-
- private:
-  std::vector<AnyModule> modules_;
 };
 
 // Children kept in a list, named "0", "1", ...; it has no forward of its own (the
 // owner loops over it), so any module fits.
-class ModuleList : public Module {
+class ModuleList : public ChildList<std::shared_ptr<Module>, "ModuleList"> {
  public:
   ModuleList() = default;
   template <class... Ms>
@@ -126,31 +137,14 @@ class ModuleList : public Module {
     push_back(std::make_shared<std::remove_cvref_t<M>>(std::forward<M>(module)));
   }
 
-  size_t size() const { return modules_.size(); }
-  bool is_empty() const { return modules_.empty(); }
-  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
-  std::shared_ptr<Module> ptr(size_t index) const;
-  template <class M> std::shared_ptr<M> ptr(size_t index) const {
-    return detail::cast_child<M>("ModuleList::ptr", index, ptr(index));
-  }
-  template <class M> M& at(size_t index) const { return *ptr<M>(index); }
-  std::vector<std::shared_ptr<Module>>::const_iterator begin() const { return modules_.begin(); }
-  std::vector<std::shared_ptr<Module>>::const_iterator end() const { return modules_.end(); }
-
-  std::string name() const override { return "ModuleList"; }
-
- private:
-  std::vector<std::shared_ptr<Module>> modules_;
 };
 
 // A function as a module without parameters, for a step with no layer of its own:
 //   net.push_back(tg::nn::Functional([](const tg::Tensor& x) { return x.pow(2.0); }));
-class Functional : public Module {
+class Functional : public Layer<Functional, "Functional"> {
  public:
   explicit Functional(std::function<Tensor(const Tensor&)> fn);
   Tensor forward(const Tensor& input) { return fn_(input); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "Functional"; }
 
  private:
   std::function<Tensor(const Tensor&)> fn_;

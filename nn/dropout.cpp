@@ -4,7 +4,7 @@
 
 namespace tg::nn {
 
-Dropout::Dropout(DropoutOptions options) : options_(options) {
+Dropout::Dropout(DropoutOptions options) : LayerWithOptions(options) {
   const double p = options_.p();
   if (!(p >= 0.0 && p <= 1.0))
     throw ValueError(fmt::format("Dropout: p = {} is out of range; expected a probability in [0, 1]", p));

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "functional.h"
-#include "module.h"
+#include "layer.h"
 
 namespace tg::nn {
 
@@ -22,20 +22,14 @@ class DropoutOptions {
   double p_;
 };
 
-class Dropout : public Module {
+class Dropout : public LayerWithOptions<Dropout, "Dropout", DropoutOptions> {
  public:
   // tg::ValueError unless 0 <= p <= 1.
   explicit Dropout(DropoutOptions options = {});
   Tensor forward(const Tensor& input) {
     return functional::dropout(input, functional::DropoutFuncOptions().p(options_.p()).training(is_training()));
   }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const DropoutOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "Dropout"; }
-
- private:
-  DropoutOptions options_;
 };
 
 }  // namespace tg::nn

@@ -9,7 +9,7 @@
 
 namespace tg::nn {
 
-Linear::Linear(LinearOptions options) : options_(options) {
+Linear::Linear(LinearOptions options) : LayerWithOptions(options) {
   if (options_.in_features() < 0 || options_.out_features() < 0)
     throw ValueError(fmt::format("Linear: in_features = {}, out_features = {}; expected sizes >= 0",
                                  options_.in_features(), options_.out_features()));

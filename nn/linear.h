@@ -10,7 +10,7 @@
 #include <string>
 
 #include "functional.h"
-#include "module.h"
+#include "layer.h"
 
 namespace tg::nn {
 
@@ -33,31 +33,23 @@ class LinearOptions {
   Dtype dtype_ = kFloat32;
 };
 
-class Linear : public Module {
+class Linear : public LayerWithOptions<Linear, "Linear", LinearOptions> {
  public:
   explicit Linear(LinearOptions options);
   Linear(int64_t in_features, int64_t out_features) : Linear(LinearOptions(in_features, out_features)) {}
 
   Tensor forward(const Tensor& input) { return functional::linear(input, weight, bias); }
-  Tensor operator()(const Tensor& input) { return forward(input); }
   void reset_parameters();
-  const LinearOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "Linear"; }
 
   Tensor weight;  // (out_features, in_features)
   Tensor bias;    // (out_features); undefined when bias(false)
-
- private:
-  LinearOptions options_;
 };
 
 // Returns its input, so a Sequential can hold a slot that does nothing.
-class Identity : public Module {
+class Identity : public Layer<Identity, "Identity"> {
  public:
   Tensor forward(const Tensor& input) { return input; }
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  std::string name() const override { return "Identity"; }
 };
 
 class FlattenOptions {
@@ -73,17 +65,11 @@ class FlattenOptions {
 };
 
 // Merges dims start_dim..end_dim (negative: from the end) into one, as torch.flatten.
-class Flatten : public Module {
+class Flatten : public LayerWithOptions<Flatten, "Flatten", FlattenOptions> {
  public:
-  explicit Flatten(FlattenOptions options = {}) : options_(options) {}
+  using LayerWithOptions::LayerWithOptions;
   Tensor forward(const Tensor& input);
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  const FlattenOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "Flatten"; }
-
- private:
-  FlattenOptions options_;
 };
 
 }  // namespace tg::nn

@@ -11,78 +11,71 @@
 
 namespace tg::nn::functional {
 
-class CrossEntropyFuncOptions {
+// The reduction every loss takes (PyTorch's default: the mean), written once. L1,
+// SmoothL1 and KLDiv are also built from one, as libtorch's: F::l1_loss(x, y, kSum).
+template <class Self> class WithReduction {
+ public:
+  WithReduction(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT: implicit, as libtorch
+  Self& reduction(Reduction v) { reduction_ = v; return static_cast<Self&>(*this); }
+  Reduction reduction() const { return reduction_; }
+
+ private:
+  Reduction reduction_;
+};
+
+class CrossEntropyFuncOptions : public WithReduction<CrossEntropyFuncOptions> {
  public:
   CrossEntropyFuncOptions& ignore_index(int64_t v) { ignore_index_ = v; return *this; }
-  CrossEntropyFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
   CrossEntropyFuncOptions& label_smoothing(double v) { label_smoothing_ = v; return *this; }
   int64_t ignore_index() const { return ignore_index_; }
-  Reduction reduction() const { return reduction_; }
   double label_smoothing() const { return label_smoothing_; }
 
  private:
   int64_t ignore_index_ = -100;
-  Reduction reduction_ = Reduction::Mean;
   double label_smoothing_ = 0.0;
 };
 
-class NLLLossFuncOptions {
+class NLLLossFuncOptions : public WithReduction<NLLLossFuncOptions> {
  public:
   NLLLossFuncOptions& ignore_index(int64_t v) { ignore_index_ = v; return *this; }
-  NLLLossFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
   int64_t ignore_index() const { return ignore_index_; }
-  Reduction reduction() const { return reduction_; }
 
  private:
   int64_t ignore_index_ = -100;
-  Reduction reduction_ = Reduction::Mean;
 };
 
-class BinaryCrossEntropyFuncOptions {
+class BinaryCrossEntropyFuncOptions : public WithReduction<BinaryCrossEntropyFuncOptions> {
  public:
   BinaryCrossEntropyFuncOptions& weight(Tensor v) { weight_ = std::move(v); return *this; }
-  BinaryCrossEntropyFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
   const Tensor& weight() const { return weight_; }
-  Reduction reduction() const { return reduction_; }
 
  private:
   Tensor weight_;  // undefined: every element weighs 1; otherwise broadcast to the input
-  Reduction reduction_ = Reduction::Mean;
 };
 
-class L1LossFuncOptions {
+class L1LossFuncOptions : public WithReduction<L1LossFuncOptions> {
  public:
-  L1LossFuncOptions(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT: as libtorch
-  L1LossFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
-  Reduction reduction() const { return reduction_; }
-
- private:
-  Reduction reduction_;
+  using WithReduction::WithReduction;
 };
 
-class SmoothL1LossFuncOptions {
+class SmoothL1LossFuncOptions : public WithReduction<SmoothL1LossFuncOptions> {
  public:
-  SmoothL1LossFuncOptions(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT
-  SmoothL1LossFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
+  using WithReduction::WithReduction;
   SmoothL1LossFuncOptions& beta(double v) { beta_ = v; return *this; }
-  Reduction reduction() const { return reduction_; }
   double beta() const { return beta_; }
 
  private:
-  Reduction reduction_;
   double beta_ = 1.0;
 };
 
-class KLDivFuncOptions {
+// PyTorch's default reduction is the mean over elements; kBatchMean is the true KL.
+class KLDivFuncOptions : public WithReduction<KLDivFuncOptions> {
  public:
-  KLDivFuncOptions(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT
-  KLDivFuncOptions& reduction(Reduction v) { reduction_ = v; return *this; }
+  using WithReduction::WithReduction;
   KLDivFuncOptions& log_target(bool v) { log_target_ = v; return *this; }
-  Reduction reduction() const { return reduction_; }
   bool log_target() const { return log_target_; }
 
  private:
-  Reduction reduction_;  // PyTorch's default is mean over elements; kBatchMean is the true KL
   bool log_target_ = false;
 };
 

@@ -103,37 +103,37 @@ void Module::rename_parameters(const std::string& prefix) {
     if (t.defined()) t.set_name(prefix + "." + name);
 }
 
-std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+namespace {
+std::vector<Tensor> tensors_of(const std::vector<std::pair<std::string, Tensor>>& named) {
+  std::vector<Tensor> out;
+  for (const auto& [_, t] : named) out.push_back(t);
+  return out;
+}
+}  // namespace
+
+// named_parameters and named_buffers: the defined tensors of `list` (a member of Module),
+// then, with recurse, each child's under "child.".
+std::vector<std::pair<std::string, Tensor>> Module::named_tensors(NamedList Module::*list, bool recurse) const {
   std::vector<std::pair<std::string, Tensor>> out;
-  for (const auto& [name, t] : parameters_)
+  for (const auto& [name, t] : this->*list)
     if (t.defined()) out.emplace_back(name, t);
   if (!recurse) return out;
   for (const Child& child : children_)
-    for (auto& [name, t] : child.module->named_parameters(true)) out.emplace_back(child.name + "." + name, t);
+    for (auto& [name, t] : child.module->named_tensors(list, true)) out.emplace_back(child.name + "." + name, t);
   return out;
 }
 
-std::vector<Tensor> Module::parameters(bool recurse) const {
-  std::vector<Tensor> out;
-  for (auto& [_, t] : named_parameters(recurse)) out.push_back(t);
-  return out;
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  return named_tensors(&Module::parameters_, recurse);
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::named_buffers(bool recurse) const {
-  std::vector<std::pair<std::string, Tensor>> out;
-  for (const auto& [name, t] : buffers_)
-    if (t.defined()) out.emplace_back(name, t);
-  if (!recurse) return out;
-  for (const Child& child : children_)
-    for (auto& [name, t] : child.module->named_buffers(true)) out.emplace_back(child.name + "." + name, t);
-  return out;
+  return named_tensors(&Module::buffers_, recurse);
 }
 
-std::vector<Tensor> Module::buffers(bool recurse) const {
-  std::vector<Tensor> out;
-  for (auto& [_, t] : named_buffers(recurse)) out.push_back(t);
-  return out;
-}
+std::vector<Tensor> Module::parameters(bool recurse) const { return tensors_of(named_parameters(recurse)); }
+
+std::vector<Tensor> Module::buffers(bool recurse) const { return tensors_of(named_buffers(recurse)); }
 
 std::vector<std::pair<std::string, Module*>> Module::named_children() const {
   std::vector<std::pair<std::string, Module*>> out;

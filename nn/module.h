@@ -108,8 +108,10 @@ class Module {
     Module* module;                  // valid while this module lives
     std::shared_ptr<Module> owner;   // null when registered by reference
   };
-  std::deque<std::pair<std::string, Tensor>> parameters_;  // deque: register_parameter's reference stays valid
-  std::deque<std::pair<std::string, Tensor>> buffers_;
+  using NamedList = std::deque<std::pair<std::string, Tensor>>;  // deque: register_parameter's reference stays valid
+  std::vector<std::pair<std::string, Tensor>> named_tensors(NamedList Module::*list, bool recurse) const;
+  NamedList parameters_;
+  NamedList buffers_;
   std::vector<Child> children_;
   bool training_ = true;
 };

@@ -9,7 +9,7 @@
 
 namespace tg::nn {
 
-LayerNorm::LayerNorm(LayerNormOptions options) : options_(std::move(options)) {
+LayerNorm::LayerNorm(LayerNormOptions options) : LayerWithOptions(std::move(options)) {
   const std::vector<int64_t>& shape = options_.normalized_shape();
   if (shape.empty() || std::any_of(shape.begin(), shape.end(), [](int64_t s) { return s < 0; }))
     throw ValueError(fmt::format("LayerNorm: normalized_shape = {} is invalid; expected one or more sizes >= 0",

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "functional.h"
-#include "module.h"
+#include "layer.h"
 
 namespace tg::nn {
 
@@ -32,23 +32,17 @@ class LayerNormOptions {
   Dtype dtype_ = kFloat32;
 };
 
-class LayerNorm : public Module {
+class LayerNorm : public LayerWithOptions<LayerNorm, "LayerNorm", LayerNormOptions> {
  public:
   // tg::ValueError for an empty normalized_shape or a negative size in it.
   explicit LayerNorm(LayerNormOptions options);
   // tg::ValueError when input does not end in normalized_shape.
   Tensor forward(const Tensor& input);
-  Tensor operator()(const Tensor& input) { return forward(input); }
   void reset_parameters();
-  const LayerNormOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "LayerNorm"; }
 
   Tensor weight;  // normalized_shape; undefined without elementwise_affine
   Tensor bias;
-
- private:
-  LayerNormOptions options_;
 };
 
 }  // namespace tg::nn

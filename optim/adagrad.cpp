@@ -9,9 +9,9 @@
 
 namespace tg::optim {
 
-Adagrad::Adagrad(const std::vector<ParamGroup>& param_groups, const AdagradOptions& defaults)
+Adagrad::Adagrad(ParamGroups params, const AdagradOptions& defaults)
     : Optimizer("Adagrad", defaults) {
-  add_param_groups(param_groups);
+  add_param_groups(params);
 }
 
 void Adagrad::on_param_added(const Tensor& param, const OptimizerOptions& options) {

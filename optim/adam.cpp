@@ -12,8 +12,8 @@
 
 namespace tg::optim {
 
-Adam::Adam(const std::vector<ParamGroup>& param_groups, const AdamOptions& defaults) : Optimizer("Adam", defaults) {
-  add_param_groups(param_groups);
+Adam::Adam(ParamGroups params, const AdamOptions& defaults) : OptimizerWithMoments("Adam", defaults) {
+  add_param_groups(params);
 }
 
 void Adam::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
@@ -45,30 +45,6 @@ void Adam::update(const Tensor& param, const Tensor& grad, const OptimizerOption
   kernels::with_contiguous(param, [&](const Tensor& target) {
     kernels::adam_dense(target, g, slot.exp_avg, slot.exp_avg_sq, slot.max_exp_avg_sq, h);
   });
-}
-
-std::map<std::string, Tensor> Adam::save_state(const Tensor& param) const {
-  const auto it = slots_.find(param.impl());
-  if (it == slots_.end()) return {};
-  const Slot& slot = it->second;
-  std::map<std::string, Tensor> state{
-      {"step", step_tensor(slot.step)}, {"exp_avg", slot.exp_avg}, {"exp_avg_sq", slot.exp_avg_sq}};
-  if (slot.max_exp_avg_sq.defined()) state["max_exp_avg_sq"] = slot.max_exp_avg_sq;
-  return state;
-}
-
-void Adam::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
-  if (state.empty()) {
-    slots_.erase(param.impl());
-    return;
-  }
-  const std::string where = describe(param) + " load_state_dict";
-  Slot slot;
-  slot.step = step_from(where.c_str(), state);
-  slot.exp_avg = state_like(where.c_str(), state, "exp_avg", param);
-  slot.exp_avg_sq = state_like(where.c_str(), state, "exp_avg_sq", param);
-  if (state.count("max_exp_avg_sq")) slot.max_exp_avg_sq = state_like(where.c_str(), state, "max_exp_avg_sq", param);
-  slots_[param.impl()] = std::move(slot);
 }
 
 }  // namespace tg::optim

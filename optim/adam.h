@@ -6,73 +6,43 @@
 //   tg::optim::Adam adam(model.parameters(), tg::optim::AdamOptions(1e-3).amsgrad(true));
 //   loss.backward();
 //   adam.step();
-#include <tuple>
-
 #include "optimizer.h"
 #include "row_kernels.h"
 
 namespace tg::optim {
 
-struct AdamOptions : OptionsWithFields<AdamOptions> {
-  explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  AdamOptions& lr(double value) { lr_ = value; return *this; }
-  AdamOptions& betas(std::tuple<double, double> value) {
-    std::tie(beta1_, beta2_) = value;
-    return *this;
-  }
-  AdamOptions& eps(double value) { eps_ = value; return *this; }
-  AdamOptions& weight_decay(double value) { weight_decay_ = value; return *this; }
-  AdamOptions& amsgrad(bool value) { amsgrad_ = value; return *this; }
-  AdamOptions& maximize(bool value) { maximize_ = value; return *this; }
-  double lr() const { return lr_; }
-  std::tuple<double, double> betas() const { return {beta1_, beta2_}; }
-  double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
-  bool amsgrad() const { return amsgrad_; }
-  bool maximize() const { return maximize_; }
+// Adam's options; AdamWOptions has the same ones with another default (Note [Options written once]).
+template <class Self>
+using AdamOptionsOf = OptionsOf<Self, Lr, Betas, Eps, WeightDecay, Amsgrad, Maximize>;
 
-  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
-  template <class Self, class Field> static void fields(Self& o, Field&& field) {
-    field("lr", o.lr_, OptionRule::non_negative);
-    field("beta1", o.beta1_, OptionRule::beta);
-    field("beta2", o.beta2_, OptionRule::beta);
-    field("eps", o.eps_, OptionRule::non_negative);
-    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
-    field("amsgrad", o.amsgrad_, OptionRule::any);
-    field("maximize", o.maximize_, OptionRule::any);
-  }
-
- private:
-  double lr_, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, weight_decay_ = 0;
-  bool amsgrad_ = false, maximize_ = false;
+struct AdamOptions : AdamOptionsOf<AdamOptions> {
+  explicit AdamOptions(double lr = 1e-3) { this->lr(lr); }
 };
 
-class Adam : public Optimizer {
+// A parameter's state (Note [Step and moment state]).
+struct AdamSlot {
+  int64_t step = 0;
+  Tensor exp_avg, exp_avg_sq;  // like the parameter
+  Tensor max_exp_avg_sq;       // only with amsgrad
+  template <class S, class F> static void tensors(S& slot, F&& f) {
+    f("exp_avg", slot.exp_avg, true);
+    f("exp_avg_sq", slot.exp_avg_sq, true);
+    f("max_exp_avg_sq", slot.max_exp_avg_sq, false);
+  }
+};
+
+class Adam : public OptimizerWithMoments<AdamSlot> {
  public:
-  Adam(const std::vector<ParamGroup>& param_groups, const AdamOptions& defaults = AdamOptions());
-  Adam(std::vector<Tensor> params, const AdamOptions& defaults = AdamOptions())
-      : Adam(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
-  Adam(NamedTensors params, const AdamOptions& defaults = AdamOptions())
-      : Adam(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
+  Adam(ParamGroups params, const AdamOptions& defaults = AdamOptions());
 
  protected:
   // For AdamW, which shares the moments, state and kernel and differs in its hyper-parameters.
-  Adam(std::string name, const OptimizerOptions& defaults) : Optimizer(std::move(name), defaults) {}
+  Adam(std::string name, const OptimizerOptions& defaults) : OptimizerWithMoments(std::move(name), defaults) {}
   // The kernel's hyper-parameters for a step numbered t (from 1).
   virtual kernels::AdamHyper hyper(const OptimizerOptions& options, double t) const;
 
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;
-  std::map<std::string, Tensor> save_state(const Tensor& param) const override;
-  void load_state(const Tensor& param, const std::map<std::string, Tensor>& state) override;
-
- private:
-  struct Slot {
-    int64_t step = 0;
-    Tensor exp_avg, exp_avg_sq;  // like the parameter
-    Tensor max_exp_avg_sq;       // only with amsgrad
-  };
-  SlotMap<Slot> slots_;
 };
 
 }  // namespace tg::optim

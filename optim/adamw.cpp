@@ -7,8 +7,8 @@
 
 namespace tg::optim {
 
-AdamW::AdamW(const std::vector<ParamGroup>& param_groups, const AdamWOptions& defaults) : Adam("AdamW", defaults) {
-  add_param_groups(param_groups);
+AdamW::AdamW(ParamGroups params, const AdamWOptions& defaults) : Adam("AdamW", defaults) {
+  add_param_groups(params);
 }
 
 kernels::AdamHyper AdamW::hyper(const OptimizerOptions& options, double t) const {

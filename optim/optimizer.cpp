@@ -86,7 +86,8 @@ Tensor state_like(const char* where, const std::map<std::string, Tensor>& state,
 Optimizer::Optimizer(std::string name, const OptimizerOptions& defaults)
     : name_(std::move(name)), defaults_(defaults.clone()) {}
 
-void Optimizer::add_param_groups(const std::vector<ParamGroup>& groups) {
+void Optimizer::add_param_groups(const ParamGroups& params) {
+  const std::vector<ParamGroup>& groups = params.groups;
   validate(*defaults_);
   size_t total = 0;
   for (const ParamGroup& group : groups) total += group.params().size();

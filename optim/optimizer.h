@@ -10,10 +10,10 @@
 // Optimizers see tensors, never modules (optim/ does not include nn/): pass
 // module.parameters(), or module.named_parameters() to have names in messages.
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -21,62 +21,9 @@
 
 #include "../core/serialize.h"
 #include "../core/tensor.h"
+#include "options.h"
 
 namespace tg::optim {
-
-// What an option's value must be: checked when a group is added, on load and at every
-// step (lr may have been set since).
-enum class OptionRule { any, non_negative, positive, beta };
-
-// One option as state dicts and validation see it; a flag reads as 0 / 1.
-struct OptionField {
-  const char* name;
-  double value;
-  OptionRule rule;
-};
-
-// Base of SGDOptions, AdamOptions, ...: lets a param group hold any optimizer's options.
-struct OptimizerOptions {
-  virtual ~OptimizerOptions() = default;
-  virtual double get_lr() const = 0;
-  virtual void set_lr(double lr) = 0;
-  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
-  // visit(field) for every option, in the order state dicts list them (betas appear as
-  // beta1, beta2).
-  virtual void for_each_field(const std::function<void(const OptionField&)>& visit) const = 0;
-  // Sets the option called `name` (a flag from 0 / 1); false when there is none.
-  virtual bool set_field(const std::string& name, double value) = 0;
-};
-
-// OptimizerOptions for Options from its one list of fields, a static member
-//   template <class Self, class Field> static void fields(Self& o, Field&& field) {
-//     field("lr", o.lr_, OptionRule::non_negative);  ...
-//   }
-// called with a const Self to read and a mutable one to set; get_lr / set_lr use the
-// lr() getter and setter every optimizer's options have.
-template <class Options> struct OptionsWithFields : OptimizerOptions {
-  double get_lr() const override { return self().lr(); }
-  void set_lr(double lr) override { self().lr(lr); }
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<Options>(self()); }
-  void for_each_field(const std::function<void(const OptionField&)>& visit) const override {
-    Options::fields(self(), [&](const char* name, const auto& value, OptionRule rule) {
-      visit({name, static_cast<double>(value), rule});
-    });
-  }
-  bool set_field(const std::string& name, double value) override {
-    bool found = false;
-    Options::fields(self(), [&](const char* field_name, auto& field, OptionRule) {
-      if (name != field_name) return;
-      field = static_cast<std::remove_reference_t<decltype(field)>>(value);
-      found = true;
-    });
-    return found;
-  }
-
- private:
-  const Options& self() const { return static_cast<const Options&>(*this); }
-  Options& self() { return static_cast<Options&>(*this); }
-};
 
 // Parameters that share one set of options. A group built without options takes the
 // optimizer's defaults when it is added.
@@ -105,6 +52,21 @@ class ParamGroup {
   std::vector<Tensor> params_;
   std::vector<std::string> names_;
   std::unique_ptr<OptimizerOptions> options_;
+};
+
+// The parameters an optimizer is built with, in any of libtorch's forms: groups, a list
+// of tensors ({w, b}, module.parameters()) or named tensors ({{"w", w}},
+// module.named_parameters()); a list is one group. Every optimizer takes this one type.
+struct ParamGroups {
+  ParamGroups(std::vector<ParamGroup> list) : groups(std::move(list)) {}  // NOLINT: implicit, as below
+  ParamGroups(std::initializer_list<ParamGroup> list) : groups(list) {}   // NOLINT
+  ParamGroups(std::vector<Tensor> params) : groups{ParamGroup(std::move(params))} {}  // NOLINT
+  ParamGroups(std::initializer_list<Tensor> params) : ParamGroups(std::vector<Tensor>(params)) {}  // NOLINT
+  ParamGroups(NamedTensors params) : groups{ParamGroup(std::move(params))} {}  // NOLINT
+  ParamGroups(std::initializer_list<NamedTensors::value_type> params)  // NOLINT
+      : ParamGroups(NamedTensors(params)) {}
+
+  std::vector<ParamGroup> groups;
 };
 
 // What state_dict() returns, PyTorch's layout: parameters are numbered 0, 1, ... in
@@ -151,7 +113,7 @@ class Optimizer {
  protected:
   Optimizer(std::string name, const OptimizerOptions& defaults);
   // Derived constructors call this (virtual hooks do not dispatch from a base constructor).
-  void add_param_groups(const std::vector<ParamGroup>& groups);
+  void add_param_groups(const ParamGroups& params);
 
   // "SGD: parameter 'emb.weight'" or "SGD: parameter 2 (group 0, index 2)".
   std::string describe(const Tensor& param) const;
@@ -204,5 +166,47 @@ int64_t step_from(const char* where, const std::map<std::string, Tensor>& state)
 // state[key], checked to be dense with param's shape, cast to param's dtype and cloned.
 Tensor state_like(const char* where, const std::map<std::string, Tensor>& state, const std::string& key,
                   const Tensor& param);
+
+// Note [Step and moment state]
+// Adam, AdamW, RMSprop and SparseAdam keep, per parameter, a step count and dense tensors
+// like the parameter. Their record names those tensors once, in PyTorch's state names:
+//   struct AdamSlot {
+//     int64_t step = 0;
+//     Tensor exp_avg, ...;
+//     template <class S, class F> static void tensors(S& slot, F&& f) { f("exp_avg", slot.exp_avg, true); ... }
+//   };
+// (true: there whenever the parameter has state; false: only once an option asked for
+// it), and OptimizerWithMoments saves "step" and every defined tensor, and loads them back
+// checked against the parameter; an empty saved state clears the parameter's.
+template <class SlotType> class OptimizerWithMoments : public Optimizer {
+ protected:
+  using Slot = SlotType;
+  using Optimizer::Optimizer;
+
+  std::map<std::string, Tensor> save_state(const Tensor& param) const override {
+    const auto it = slots_.find(param.impl());
+    if (it == slots_.end()) return {};
+    std::map<std::string, Tensor> state{{"step", step_tensor(it->second.step)}};
+    Slot::tensors(it->second, [&](const char* name, const Tensor& t, bool) {
+      if (t.defined()) state[name] = t;
+    });
+    return state;
+  }
+  void load_state(const Tensor& param, const std::map<std::string, Tensor>& state) override {
+    if (state.empty()) {
+      slots_.erase(param.impl());
+      return;
+    }
+    const std::string where = describe(param) + " load_state_dict";
+    Slot slot;
+    slot.step = step_from(where.c_str(), state);
+    Slot::tensors(slot, [&](const char* name, Tensor& t, bool always) {
+      if (always || state.count(name)) t = state_like(where.c_str(), state, name, param);
+    });
+    slots_[param.impl()] = std::move(slot);
+  }
+
+  SlotMap<Slot> slots_;
+};
 
 }  // namespace tg::optim

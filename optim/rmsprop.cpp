@@ -10,9 +10,9 @@
 
 namespace tg::optim {
 
-RMSprop::RMSprop(const std::vector<ParamGroup>& param_groups, const RMSpropOptions& defaults)
-    : Optimizer("RMSprop", defaults) {
-  add_param_groups(param_groups);
+RMSprop::RMSprop(ParamGroups params, const RMSpropOptions& defaults)
+    : OptimizerWithMoments("RMSprop", defaults) {
+  add_param_groups(params);
 }
 
 void RMSprop::check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions&) const {
@@ -36,30 +36,6 @@ void RMSprop::update(const Tensor& param, const Tensor& grad, const OptimizerOpt
   kernels::with_contiguous(param, [&](const Tensor& target) {
     kernels::rmsprop_dense(target, g, slot.square_avg, slot.grad_avg, slot.momentum_buffer, h);
   });
-}
-
-std::map<std::string, Tensor> RMSprop::save_state(const Tensor& param) const {
-  const auto it = slots_.find(param.impl());
-  if (it == slots_.end()) return {};
-  const Slot& slot = it->second;
-  std::map<std::string, Tensor> state{{"step", step_tensor(slot.step)}, {"square_avg", slot.square_avg}};
-  if (slot.momentum_buffer.defined()) state["momentum_buffer"] = slot.momentum_buffer;
-  if (slot.grad_avg.defined()) state["grad_avg"] = slot.grad_avg;
-  return state;
-}
-
-void RMSprop::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
-  if (state.empty()) {
-    slots_.erase(param.impl());
-    return;
-  }
-  const std::string where = describe(param) + " load_state_dict";
-  Slot slot;
-  slot.step = step_from(where.c_str(), state);
-  slot.square_avg = state_like(where.c_str(), state, "square_avg", param);
-  if (state.count("momentum_buffer")) slot.momentum_buffer = state_like(where.c_str(), state, "momentum_buffer", param);
-  if (state.count("grad_avg")) slot.grad_avg = state_like(where.c_str(), state, "grad_avg", param);
-  slots_[param.impl()] = std::move(slot);
 }
 
 }  // namespace tg::optim

@@ -8,61 +8,30 @@
 
 namespace tg::optim {
 
-struct RMSpropOptions : OptionsWithFields<RMSpropOptions> {
-  explicit RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
-  RMSpropOptions& lr(double value) { lr_ = value; return *this; }
-  RMSpropOptions& alpha(double value) { alpha_ = value; return *this; }
-  RMSpropOptions& eps(double value) { eps_ = value; return *this; }
-  RMSpropOptions& weight_decay(double value) { weight_decay_ = value; return *this; }
-  RMSpropOptions& momentum(double value) { momentum_ = value; return *this; }
-  RMSpropOptions& centered(bool value) { centered_ = value; return *this; }
-  RMSpropOptions& maximize(bool value) { maximize_ = value; return *this; }
-  double lr() const { return lr_; }
-  double alpha() const { return alpha_; }
-  double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
-  double momentum() const { return momentum_; }
-  bool centered() const { return centered_; }
-  bool maximize() const { return maximize_; }
-
-  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
-  template <class Self, class Field> static void fields(Self& o, Field&& field) {
-    field("lr", o.lr_, OptionRule::non_negative);
-    field("momentum", o.momentum_, OptionRule::non_negative);
-    field("alpha", o.alpha_, OptionRule::non_negative);
-    field("eps", o.eps_, OptionRule::non_negative);
-    field("centered", o.centered_, OptionRule::any);
-    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
-    field("maximize", o.maximize_, OptionRule::any);
-  }
-
- private:
-  double lr_, alpha_ = 0.99, eps_ = 1e-8, weight_decay_ = 0, momentum_ = 0;
-  bool centered_ = false, maximize_ = false;
+struct RMSpropOptions : OptionsOf<RMSpropOptions, Lr, Momentum, Alpha, Eps, Centered, WeightDecay, Maximize> {
+  explicit RMSpropOptions(double lr = 1e-2) { this->lr(lr); }
 };
 
-class RMSprop : public Optimizer {
+// A parameter's state (Note [Step and moment state]).
+struct RMSpropSlot {
+  int64_t step = 0;
+  Tensor square_avg;       // like the parameter
+  Tensor momentum_buffer;  // only with momentum > 0
+  Tensor grad_avg;         // only when centered
+  template <class S, class F> static void tensors(S& slot, F&& f) {
+    f("square_avg", slot.square_avg, true);
+    f("momentum_buffer", slot.momentum_buffer, false);
+    f("grad_avg", slot.grad_avg, false);
+  }
+};
+
+class RMSprop : public OptimizerWithMoments<RMSpropSlot> {
  public:
-  RMSprop(const std::vector<ParamGroup>& param_groups, const RMSpropOptions& defaults = RMSpropOptions());
-  RMSprop(std::vector<Tensor> params, const RMSpropOptions& defaults = RMSpropOptions())
-      : RMSprop(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
-  RMSprop(NamedTensors params, const RMSpropOptions& defaults = RMSpropOptions())
-      : RMSprop(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
+  RMSprop(ParamGroups params, const RMSpropOptions& defaults = RMSpropOptions());
 
  protected:
   void check_grad(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, const OptimizerOptions& options) override;
-  std::map<std::string, Tensor> save_state(const Tensor& param) const override;
-  void load_state(const Tensor& param, const std::map<std::string, Tensor>& state) override;
-
- private:
-  struct Slot {
-    int64_t step = 0;
-    Tensor square_avg;       // like the parameter
-    Tensor momentum_buffer;  // only with momentum > 0
-    Tensor grad_avg;         // only when centered
-  };
-  SlotMap<Slot> slots_;
 };
 
 }  // namespace tg::optim

@@ -21,6 +21,14 @@ template <class T> void prefetch_row(const T* row, int64_t width) {
   core::prefetch_bytes(row, static_cast<size_t>(width) * sizeof(T));
 }
 
+// The loop of a dense kernel: kernel(theta, g, n) over the parameter's n elements and
+// the gradient's (contiguous, of the parameter's dtype: dense_grad_for), in its type T.
+template <class Kernel> void dense_update(const Tensor& param, const Tensor& grad, Kernel kernel) {
+  dispatch_floating(param.dtype(), [&]<class T>() {
+    kernel(data<T>(param), static_cast<const T*>(data<T>(grad)), param.numel());
+  });
+}
+
 }  // namespace
 
 Tensor dense_grad_for(const Tensor& param, const Tensor& grad) {
@@ -28,10 +36,7 @@ Tensor dense_grad_for(const Tensor& param, const Tensor& grad) {
 }
 
 void sgd_dense(const Tensor& param, const Tensor& grad, const Tensor& buffer, bool buffer_is_new, const SGDHyper& h) {
-  const int64_t n = param.numel();
-  dispatch_floating(param.dtype(), [&]<class T>() {
-    T* theta = data<T>(param);
-    const T* g = data<T>(grad);
+  dense_update(param, grad, [&]<class T>(T* theta, const T* g, int64_t n) {
     T* buf = buffer.defined() ? data<T>(buffer) : nullptr;
     const T lr = static_cast<T>(h.lr), mu = static_cast<T>(h.momentum), wd = static_cast<T>(h.weight_decay);
     const T keep = static_cast<T>(1.0 - h.dampening);
@@ -48,10 +53,7 @@ void sgd_dense(const Tensor& param, const Tensor& grad, const Tensor& buffer, bo
 }
 
 void adagrad_dense(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradHyper& h) {
-  const int64_t n = param.numel();
-  dispatch_floating(param.dtype(), [&]<class T>() {
-    T* theta = data<T>(param);
-    const T* g = data<T>(grad);
+  dense_update(param, grad, [&]<class T>(T* theta, const T* g, int64_t n) {
     T* s = data<T>(sum);
     const T clr = static_cast<T>(h.clr), wd = static_cast<T>(h.weight_decay), eps = static_cast<T>(h.eps);
     for (int64_t i = 0; i < n; ++i) {
@@ -116,10 +118,7 @@ void sparse_adam_rows(const Tensor& param, const Tensor& grad, const Tensor& exp
 
 void adam_dense(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                 const Tensor& max_exp_avg_sq, const AdamHyper& h) {
-  const int64_t n = param.numel();
-  dispatch_floating(param.dtype(), [&]<class T>() {
-    T* theta = data<T>(param);
-    const T* g = data<T>(grad);
+  dense_update(param, grad, [&]<class T>(T* theta, const T* g, int64_t n) {
     T* m = data<T>(exp_avg);
     T* v = data<T>(exp_avg_sq);
     T* v_max = h.amsgrad ? data<T>(max_exp_avg_sq) : nullptr;
@@ -147,10 +146,7 @@ void adam_dense(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
 
 void rmsprop_dense(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& grad_avg,
                    const Tensor& buffer, const RMSpropHyper& h) {
-  const int64_t n = param.numel();
-  dispatch_floating(param.dtype(), [&]<class T>() {
-    T* theta = data<T>(param);
-    const T* g = data<T>(grad);
+  dense_update(param, grad, [&]<class T>(T* theta, const T* g, int64_t n) {
     T* sq = data<T>(square_avg);
     T* ga = h.centered ? data<T>(grad_avg) : nullptr;
     T* buf = h.momentum > 0 ? data<T>(buffer) : nullptr;

@@ -19,8 +19,8 @@ void add_any(const Tensor& param, const Tensor& t, double alpha) {
 }
 }  // namespace
 
-SGD::SGD(const std::vector<ParamGroup>& param_groups, const SGDOptions& defaults) : Optimizer("SGD", defaults) {
-  add_param_groups(param_groups);
+SGD::SGD(ParamGroups params, const SGDOptions& defaults) : Optimizer("SGD", defaults) {
+  add_param_groups(params);
 }
 
 void SGD::check_options(const OptimizerOptions& options) const {

@@ -13,43 +13,13 @@
 
 namespace tg::optim {
 
-struct SGDOptions : OptionsWithFields<SGDOptions> {
-  explicit SGDOptions(double lr = 1e-3) : lr_(lr) {}
-  SGDOptions& lr(double value) { lr_ = value; return *this; }
-  SGDOptions& momentum(double value) { momentum_ = value; return *this; }
-  SGDOptions& dampening(double value) { dampening_ = value; return *this; }
-  SGDOptions& weight_decay(double value) { weight_decay_ = value; return *this; }
-  SGDOptions& nesterov(bool value) { nesterov_ = value; return *this; }
-  SGDOptions& maximize(bool value) { maximize_ = value; return *this; }
-  double lr() const { return lr_; }
-  double momentum() const { return momentum_; }
-  double dampening() const { return dampening_; }
-  double weight_decay() const { return weight_decay_; }
-  bool nesterov() const { return nesterov_; }
-  bool maximize() const { return maximize_; }
-
-  // Every option once (see OptionsWithFields), in PyTorch's state dict order.
-  template <class Self, class Field> static void fields(Self& o, Field&& field) {
-    field("lr", o.lr_, OptionRule::non_negative);
-    field("momentum", o.momentum_, OptionRule::non_negative);
-    field("dampening", o.dampening_, OptionRule::any);
-    field("weight_decay", o.weight_decay_, OptionRule::non_negative);
-    field("nesterov", o.nesterov_, OptionRule::any);
-    field("maximize", o.maximize_, OptionRule::any);
-  }
-
- private:
-  double lr_, momentum_ = 0, dampening_ = 0, weight_decay_ = 0;
-  bool nesterov_ = false, maximize_ = false;
+struct SGDOptions : OptionsOf<SGDOptions, Lr, Momentum, Dampening, WeightDecay, Nesterov, Maximize> {
+  explicit SGDOptions(double lr = 1e-3) { this->lr(lr); }
 };
 
 class SGD : public Optimizer {
  public:
-  SGD(const std::vector<ParamGroup>& param_groups, const SGDOptions& defaults = SGDOptions());
-  SGD(std::vector<Tensor> params, const SGDOptions& defaults = SGDOptions())
-      : SGD(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
-  SGD(NamedTensors params, const SGDOptions& defaults = SGDOptions())
-      : SGD(std::vector<ParamGroup>{ParamGroup(std::move(params))}, defaults) {}
+  SGD(ParamGroups params, const SGDOptions& defaults = SGDOptions());
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

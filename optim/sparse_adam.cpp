@@ -15,9 +15,9 @@
 
 namespace tg::optim {
 
-SparseAdam::SparseAdam(const std::vector<ParamGroup>& param_groups, const SparseAdamOptions& defaults)
-    : Optimizer("SparseAdam", defaults) {
-  add_param_groups(param_groups);
+SparseAdam::SparseAdam(ParamGroups params, const SparseAdamOptions& defaults)
+    : OptimizerWithMoments("SparseAdam", defaults) {
+  add_param_groups(params);
 }
 
 void SparseAdam::check_param(const Tensor& param) const {
@@ -59,26 +59,6 @@ void SparseAdam::update(const Tensor& param, const Tensor& grad, const Optimizer
   kernels::with_contiguous(param, [&](const Tensor& target) {
     kernels::sparse_adam_rows(target, grad, slot.exp_avg, slot.exp_avg_sq, h);
   });
-}
-
-std::map<std::string, Tensor> SparseAdam::save_state(const Tensor& param) const {
-  const auto it = slots_.find(param.impl());
-  if (it == slots_.end()) return {};
-  return {{"step", step_tensor(it->second.step)}, {"exp_avg", it->second.exp_avg},
-          {"exp_avg_sq", it->second.exp_avg_sq}};
-}
-
-void SparseAdam::load_state(const Tensor& param, const std::map<std::string, Tensor>& state) {
-  if (state.empty()) {
-    slots_.erase(param.impl());
-    return;
-  }
-  const std::string where = describe(param) + " load_state_dict";
-  Slot slot;
-  slot.step = step_from(where.c_str(), state);
-  slot.exp_avg = state_like(where.c_str(), state, "exp_avg", param);
-  slot.exp_avg_sq = state_like(where.c_str(), state, "exp_avg_sq", param);
-  slots_[param.impl()] = std::move(slot);
 }
 
 }  // namespace tg::optim

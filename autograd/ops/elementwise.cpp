@@ -96,34 +96,27 @@ Tensor Tensor::pow(const Tensor& exponent) const {
                 }, {.saved = {a, b, result}});
 }
 
-Tensor maximum(const Tensor& a, const Tensor& b) {
-  Tensor out = core::binary(core::BinaryOp::Maximum, a, b);
+namespace {
+// maximum (larger) and minimum: the gradient goes to the operand picked; ties split it
+// evenly, as PyTorch does.
+Tensor extremum(const Tensor& a, const Tensor& b, bool larger) {
+  Tensor out = core::binary(larger ? core::BinaryOp::Maximum : core::BinaryOp::Minimum, a, b);
   if (!should_record({a, b})) return out;
   const SavedTensor sa(a), sb(b);
-  return record("MaximumBackward0", out, {a, b},
-                [sa, sb](const Tensor& grad) -> Gradients {
-                  // Ties split the gradient evenly, as PyTorch does.
+  return record(larger ? "MaximumBackward0" : "MinimumBackward0", out, {a, b},
+                [sa, sb, larger](const Tensor& grad) -> Gradients {
                   const Tensor x = sa.get(), y = sb.get();
                   const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
-                  const Tensor to_a = where(x >= y, grad * share, zeros_like(grad));
-                  const Tensor to_b = where(y >= x, grad * share, zeros_like(grad));
+                  const Tensor to_a = where(larger ? x >= y : x <= y, grad * share, zeros_like(grad));
+                  const Tensor to_b = where(larger ? y >= x : y <= x, grad * share, zeros_like(grad));
                   return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
                 }, {.saved = {sa, sb}});
 }
+}  // namespace
 
-Tensor minimum(const Tensor& a, const Tensor& b) {
-  Tensor out = core::binary(core::BinaryOp::Minimum, a, b);
-  if (!should_record({a, b})) return out;
-  const SavedTensor sa(a), sb(b);
-  return record("MinimumBackward0", out, {a, b},
-                [sa, sb](const Tensor& grad) -> Gradients {
-                  const Tensor x = sa.get(), y = sb.get();
-                  const Tensor share = where(x == y, full_like(grad, 0.5), ones_like(grad));
-                  const Tensor to_a = where(x <= y, grad * share, zeros_like(grad));
-                  const Tensor to_b = where(y <= x, grad * share, zeros_like(grad));
-                  return {core::sum_to(to_a, x.sizes()), core::sum_to(to_b, y.sizes())};
-                }, {.saved = {sa, sb}});
-}
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(a, b, /*larger=*/true); }
+
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(a, b, /*larger=*/false); }
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   Tensor out = core::where(condition, a, b);

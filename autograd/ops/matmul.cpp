@@ -35,6 +35,28 @@ void check_contracted(const char* where, const Tensor& a, const Tensor& b, int64
                                  shape_string(a.sizes()), shape_string(b.sizes()), k_a, k_b));
 }
 
+// check_operands, then the dims each operand must have.
+void check_product(const char* where, const Tensor& a, const Tensor& b, int64_t dim_a, int64_t dim_b,
+                   const char* name_a = "the first operand", const char* name_b = "the second operand") {
+  check_operands(where, a, b);
+  check_dim(where, name_a, a, dim_a);
+  check_dim(where, name_b, b, dim_b);
+}
+
+// Records out = a x b for dot, mv, mm and bmm, whose backward reads b for a's gradient and
+// a for b's: each operand is saved only when the other needs a gradient, and
+// grad_a(grad, b), grad_b(grad, a) run only for an operand that needs one.
+template <class GradA, class GradB>
+Tensor record_product(const char* name, const Tensor& out, const Tensor& a, const Tensor& b, GradA grad_a,
+                      GradB grad_b) {
+  if (!should_record({a, b})) return out;
+  const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
+  return record(name, out, {a, b}, [sa, sb, need_a, need_b, grad_a, grad_b](const Tensor& grad) -> Gradients {
+    return {need_a ? grad_a(grad, sb.get()) : Tensor(), need_b ? grad_b(grad, sa.get()) : Tensor()};
+  }, {.saved = {sa, sb}});
+}
+
 // Geometry-only views for the kernels: a vector as a (K, 1) column or a (1, K) row.
 Tensor as_column(const Tensor& v) { return core::as_strided(v, {v.size(0), 1}, {v.strides()[0], 1}, v.storage_offset()); }
 Tensor as_row(const Tensor& v) { return core::as_strided(v, {1, v.size(0)}, {0, v.strides()[0]}, v.storage_offset()); }
@@ -66,81 +88,49 @@ Shape concat(Shape front, const Shape& back) {
 
 // (K) . (K) -> 0-d
 Tensor dot(const Tensor& a, const Tensor& b) {
-  check_operands("dot", a, b);
-  check_dim("dot", "the first operand", a, 1);
-  check_dim("dot", "the second operand", b, 1);
+  check_product("dot", a, b, 1, 1);
   check_contracted("dot", a, b, a.size(0), b.size(0));
-  Tensor out = core::with_shape(core::mm(as_row(a), as_column(b)), {});
-  if (!should_record({a, b})) return out;
-  const bool need_a = a.requires_grad(), need_b = b.requires_grad();
-  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
-  return record("DotBackward0", out, {a, b},
-                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
-                  // d(a.b)/da = b, d(a.b)/db = a; grad is 0-d
-                  return {need_a ? grad * sb.get() : Tensor(), need_b ? grad * sa.get() : Tensor()};
-                }, {.saved = {sa, sb}});
+  const Tensor out = core::with_shape(core::mm(as_row(a), as_column(b)), {});
+  // d(a.b)/da = b, d(a.b)/db = a; grad is 0-d
+  return record_product(
+      "DotBackward0", out, a, b, [](const Tensor& grad, const Tensor& saved_b) { return grad * saved_b; },
+      [](const Tensor& grad, const Tensor& saved_a) { return grad * saved_a; });
 }
 
 // (M, K) x (K) -> (M)
 Tensor mv(const Tensor& a, const Tensor& v) {
-  check_operands("mv", a, v);
-  check_dim("mv", "the matrix", a, 2);
-  check_dim("mv", "the vector", v, 1);
+  check_product("mv", a, v, 2, 1, "the matrix", "the vector");
   check_contracted("mv", a, v, a.size(1), v.size(0));
-  Tensor out = core::with_shape(core::mm(a, as_column(v)), {a.size(0)});
-  if (!should_record({a, v})) return out;
-  const bool need_a = a.requires_grad(), need_v = v.requires_grad();
-  const SavedTensor sa(need_v ? a : Tensor()), sv(need_a ? v : Tensor());
-  return record("MvBackward0", out, {a, v},
-                [sa, sv, need_a, need_v](const Tensor& grad) -> Gradients {
-                  // d(Av)/dA = grad v^T (an outer product), d(Av)/dv = A^T grad
-                  Tensor grad_a, grad_v;
-                  if (need_a) grad_a = core::mm(as_column(grad), as_row(sv.get()));
-                  if (need_v) grad_v = mv(sa.get().t(), grad);
-                  return {grad_a, grad_v};
-                }, {.saved = {sa, sv}});
+  const Tensor out = core::with_shape(core::mm(a, as_column(v)), {a.size(0)});
+  // d(Av)/dA = grad v^T (an outer product), d(Av)/dv = A^T grad
+  return record_product(
+      "MvBackward0", out, a, v,
+      [](const Tensor& grad, const Tensor& saved_v) { return core::mm(as_column(grad), as_row(saved_v)); },
+      [](const Tensor& grad, const Tensor& saved_a) { return mv(saved_a.t(), grad); });
 }
 
 // (M, K) x (K, N) -> (M, N)
 Tensor mm(const Tensor& a, const Tensor& b) {
-  check_operands("mm", a, b);
-  check_dim("mm", "the first operand", a, 2);
-  check_dim("mm", "the second operand", b, 2);
+  check_product("mm", a, b, 2, 2);
   check_contracted("mm", a, b, a.size(1), b.size(0));
-  Tensor out = core::mm(a, b);
-  if (!should_record({a, b})) return out;
-  const bool need_a = a.requires_grad(), need_b = b.requires_grad();
-  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
-  return record("MmBackward0", out, {a, b},
-                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
-                  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed
-                  Tensor grad_a, grad_b;
-                  if (need_a) grad_a = core::mm(grad, sb.get().t());
-                  if (need_b) grad_b = core::mm(sa.get().t(), grad);
-                  return {grad_a, grad_b};
-                }, {.saved = {sa, sb}});
+  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed
+  return record_product(
+      "MmBackward0", core::mm(a, b), a, b,
+      [](const Tensor& grad, const Tensor& saved_b) { return core::mm(grad, saved_b.t()); },
+      [](const Tensor& grad, const Tensor& saved_a) { return core::mm(saved_a.t(), grad); });
 }
 
 // (B, M, K) x (B, K, N) -> (B, M, N); no broadcasting of B, as in PyTorch.
 Tensor bmm(const Tensor& a, const Tensor& b) {
-  check_operands("bmm", a, b);
-  check_dim("bmm", "the first operand", a, 3);
-  check_dim("bmm", "the second operand", b, 3);
+  check_product("bmm", a, b, 3, 3);
   if (a.size(0) != b.size(0))
     throw ValueError(fmt::format("bmm: shapes {} and {} have batch sizes {} and {}; expected equal batch sizes",
                                  shape_string(a.sizes()), shape_string(b.sizes()), a.size(0), b.size(0)));
   check_contracted("bmm", a, b, a.size(2), b.size(1));
-  Tensor out = core::bmm(a, b);
-  if (!should_record({a, b})) return out;
-  const bool need_a = a.requires_grad(), need_b = b.requires_grad();
-  const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
-  return record("BmmBackward0", out, {a, b},
-                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
-                  Tensor grad_a, grad_b;
-                  if (need_a) grad_a = core::bmm(grad, sb.get().transpose(1, 2));
-                  if (need_b) grad_b = core::bmm(sa.get().transpose(1, 2), grad);
-                  return {grad_a, grad_b};
-                }, {.saved = {sa, sb}});
+  return record_product(
+      "BmmBackward0", core::bmm(a, b), a, b,
+      [](const Tensor& grad, const Tensor& saved_b) { return core::bmm(grad, saved_b.transpose(1, 2)); },
+      [](const Tensor& grad, const Tensor& saved_a) { return core::bmm(saved_a.transpose(1, 2), grad); });
 }
 
 // torch.matmul's dispatch (aten/src/ATen/native/LinearAlgebra.cpp, 1.13):

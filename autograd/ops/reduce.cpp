@@ -62,6 +62,22 @@ int64_t slice_numel(const Shape& in_shape, const std::vector<int64_t>& dims) {
   return n;
 }
 
+// sum and mean over some dims: the gradient is expanded back over them and, for a
+// mean, divided by how many elements each output averaged.
+Tensor sum_or_mean(const Tensor& x, bool mean, const Shape& dims, bool keepdim) {
+  const char* op = mean ? "mean" : "sum";
+  core::check_dense(op, x);
+  const std::vector<int64_t> reduced = reduction_dims(op, dims, x.dim());
+  Tensor out = mean ? core::mean_dims(x, reduced, keepdim) : core::sum_dims(x, reduced, keepdim);
+  if (!should_record({x})) return out;
+  return record(mean ? "MeanBackward1" : "SumBackward1", out, {x},
+                [in_shape = x.sizes(), reduced, keepdim, mean](const Tensor& grad) -> Gradients {
+                  Tensor spread = expand_back(grad, in_shape, reduced, keepdim);
+                  if (!mean) return {spread};
+                  return {spread / static_cast<double>(slice_numel(in_shape, reduced))};
+                });
+}
+
 }  // namespace
 
 // ---- sum
@@ -76,15 +92,7 @@ Tensor Tensor::sum() const {
 
 Tensor Tensor::sum(int64_t d, bool keepdim) const { return sum(Shape{d}, keepdim); }
 
-Tensor Tensor::sum(Shape dims, bool keepdim) const {
-  core::check_dense("sum", *this);
-  const std::vector<int64_t> reduced = reduction_dims("sum", dims, dim());
-  Tensor out = core::sum_dims(*this, reduced, keepdim);
-  if (!should_record({*this})) return out;
-  return record("SumBackward1", out, {*this}, [in_shape = sizes(), reduced, keepdim](const Tensor& grad) -> Gradients {
-    return {expand_back(grad, in_shape, reduced, keepdim)};
-  });
-}
+Tensor Tensor::sum(Shape dims, bool keepdim) const { return sum_or_mean(*this, /*mean=*/false, dims, keepdim); }
 
 // ---- mean (an integer input raises TypeError in core::mean_dims)
 
@@ -99,15 +107,7 @@ Tensor Tensor::mean() const {
 
 Tensor Tensor::mean(int64_t d, bool keepdim) const { return mean(Shape{d}, keepdim); }
 
-Tensor Tensor::mean(Shape dims, bool keepdim) const {
-  core::check_dense("mean", *this);
-  const std::vector<int64_t> reduced = reduction_dims("mean", dims, dim());
-  Tensor out = core::mean_dims(*this, reduced, keepdim);
-  if (!should_record({*this})) return out;
-  return record("MeanBackward1", out, {*this}, [in_shape = sizes(), reduced, keepdim](const Tensor& grad) -> Gradients {
-    return {expand_back(grad, in_shape, reduced, keepdim) / static_cast<double>(slice_numel(in_shape, reduced))};
-  });
-}
+Tensor Tensor::mean(Shape dims, bool keepdim) const { return sum_or_mean(*this, /*mean=*/true, dims, keepdim); }
 
 // ---- prod
 

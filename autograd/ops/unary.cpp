@@ -30,6 +30,20 @@ template <class F> Tensor fused_backward(const Tensor& grad, const Tensor& saved
   return out;
 }
 
+// Which value of the forward a derivative reads.
+enum class Reads { input, output };
+
+// out = op(x), recorded as `name` with the gradient fused_backward(grad, saved, derivative),
+// saved being x or out as `reads` says.
+template <class F> Tensor unary_recorded(const Tensor& x, UnaryOp op, const char* name, Reads reads, F derivative) {
+  Tensor out = core::unary(op, x);
+  if (!should_record({x})) return out;
+  const SavedTensor saved(reads == Reads::input ? x : out);
+  return record(name, out, {x}, [saved, derivative](const Tensor& grad) -> Gradients {
+    return {fused_backward(grad, saved.get(), derivative)};
+  }, {.saved = {saved}});
+}
+
 }  // namespace
 
 Tensor Tensor::neg() const {
@@ -41,94 +55,54 @@ Tensor Tensor::neg() const {
 Tensor operator-(const Tensor& a) { return a.neg(); }
 
 Tensor Tensor::exp() const {
-  Tensor out = core::unary(UnaryOp::Exp, *this);
-  if (!should_record({*this})) return out;
   // d exp(x) = exp(x): reuse the output instead of recomputing it.
-  const SavedTensor result(out);
-  return record("ExpBackward0", out, {*this},
-                [result](const Tensor& grad) -> Gradients {
-                  return {fused_backward(grad, result.get(), []<class T>(T dy, T v) { return dy * v; })};
-                }, {.saved = {result}});
+  return unary_recorded(*this, UnaryOp::Exp, "ExpBackward0", Reads::output,
+                        []<class T>(T dy, T v) { return dy * v; });
 }
 
 Tensor Tensor::log() const {
-  Tensor out = core::unary(UnaryOp::Log, *this);
-  if (!should_record({*this})) return out;
-  const SavedTensor x(*this);
-  return record("LogBackward0", out, {*this},
-                [x](const Tensor& grad) -> Gradients {
-                  return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return dy / v; })};
-                }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::Log, "LogBackward0", Reads::input, []<class T>(T dy, T v) { return dy / v; });
 }
 
 Tensor Tensor::sqrt() const {
-  Tensor out = core::unary(UnaryOp::Sqrt, *this);
-  if (!should_record({*this})) return out;
   // d sqrt(x) = 1 / (2 sqrt(x))
-  const SavedTensor result(out);
-  return record("SqrtBackward0", out, {*this}, [result](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, result.get(), []<class T>(T dy, T v) { return dy / (2 * v); })};
-  }, {.saved = {result}});
+  return unary_recorded(*this, UnaryOp::Sqrt, "SqrtBackward0", Reads::output,
+                        []<class T>(T dy, T v) { return dy / (2 * v); });
 }
 
 Tensor Tensor::abs() const {
-  Tensor out = core::unary(UnaryOp::Abs, *this);
-  if (!should_record({*this})) return out;
   // sign(0) = 0: the subgradient PyTorch picks at the kink.
-  const SavedTensor x(*this);
-  return record("AbsBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return v > 0 ? dy : v < 0 ? -dy : T(0); })};
-  }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::Abs, "AbsBackward0", Reads::input,
+                        []<class T>(T dy, T v) { return v > 0 ? dy : v < 0 ? -dy : T(0); });
 }
 
 Tensor Tensor::sigmoid() const {
-  Tensor out = core::unary(UnaryOp::Sigmoid, *this);
-  if (!should_record({*this})) return out;
   // d sigmoid(x) = s (1 - s), with s the output
-  const SavedTensor s(out);
-  return record("SigmoidBackward0", out, {*this}, [s](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, s.get(), []<class T>(T dy, T v) { return dy * v * (1 - v); })};
-  }, {.saved = {s}});
+  return unary_recorded(*this, UnaryOp::Sigmoid, "SigmoidBackward0", Reads::output,
+                        []<class T>(T dy, T v) { return dy * v * (1 - v); });
 }
 
 Tensor Tensor::tanh() const {
-  Tensor out = core::unary(UnaryOp::Tanh, *this);
-  if (!should_record({*this})) return out;
   // d tanh(x) = 1 - tanh(x)^2
-  const SavedTensor t(out);
-  return record("TanhBackward0", out, {*this}, [t](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, t.get(), []<class T>(T dy, T v) { return dy * (1 - v * v); })};
-  }, {.saved = {t}});
+  return unary_recorded(*this, UnaryOp::Tanh, "TanhBackward0", Reads::output,
+                        []<class T>(T dy, T v) { return dy * (1 - v * v); });
 }
 
 Tensor Tensor::sin() const {
-  Tensor out = core::unary(UnaryOp::Sin, *this);
-  if (!should_record({*this})) return out;
-  const SavedTensor x(*this);
-  return record("SinBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return dy * std::cos(v); })};
-  }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::Sin, "SinBackward0", Reads::input,
+                        []<class T>(T dy, T v) { return dy * std::cos(v); });
 }
 
 Tensor Tensor::cos() const {
-  Tensor out = core::unary(UnaryOp::Cos, *this);
-  if (!should_record({*this})) return out;
-  const SavedTensor x(*this);
-  return record("CosBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return -dy * std::sin(v); })};
-  }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::Cos, "CosBackward0", Reads::input,
+                        []<class T>(T dy, T v) { return -dy * std::sin(v); });
 }
 
 Tensor Tensor::erf() const {
-  Tensor out = core::unary(UnaryOp::Erf, *this);
-  if (!should_record({*this})) return out;
   // d erf(x) = 2 / sqrt(pi) exp(-x^2)
-  const SavedTensor x(*this);
-  return record("ErfBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) {
-      return dy * T(1.12837916709551257390) * std::exp(-v * v);
-    })};
-  }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::Erf, "ErfBackward0", Reads::input, []<class T>(T dy, T v) {
+    return dy * T(1.12837916709551257390) * std::exp(-v * v);
+  });
 }
 
 Tensor Tensor::gelu(std::string_view approximate) const {
@@ -155,23 +129,15 @@ Tensor Tensor::gelu(std::string_view approximate) const {
 }
 
 Tensor Tensor::relu() const {
-  Tensor out = core::unary(UnaryOp::Relu, *this);
-  if (!should_record({*this})) return out;
   // The gradient at 0 is 0, as in PyTorch (threshold_backward on the output).
-  const SavedTensor y(out);
-  return record("ReluBackward0", out, {*this}, [y](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, y.get(), []<class T>(T dy, T v) { return v > 0 ? dy : T(0); })};
-  }, {.saved = {y}});
+  return unary_recorded(*this, UnaryOp::Relu, "ReluBackward0", Reads::output,
+                        []<class T>(T dy, T v) { return v > 0 ? dy : T(0); });
 }
 
 Tensor Tensor::logsigmoid() const {
-  Tensor out = core::unary(UnaryOp::LogSigmoid, *this);
-  if (!should_record({*this})) return out;
   // d log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x): stable for large |x|.
-  const SavedTensor x(*this);
-  return record("LogSigmoidBackward0", out, {*this}, [x](const Tensor& grad) -> Gradients {
-    return {fused_backward(grad, x.get(), []<class T>(T dy, T v) { return dy * core::stable_sigmoid(-v); })};
-  }, {.saved = {x}});
+  return unary_recorded(*this, UnaryOp::LogSigmoid, "LogSigmoidBackward0", Reads::input,
+                        []<class T>(T dy, T v) { return dy * core::stable_sigmoid(-v); });
 }
 
 Tensor Tensor::softplus(double beta, double threshold) const {
