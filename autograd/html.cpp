@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -19,20 +21,29 @@ namespace tg::autograd {
 
 namespace html {
 
+std::string escaped(std::string_view text, const std::function<const char*(char)>& replacement) {
+  std::string out;
+  for (const char c : text)
+    if (const char* with = replacement(c)) out += with;
+    else out += c;
+  return out;
+}
+
 std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '<': out += "\\u003c"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        else out += c;
-    }
-  }
-  return out + "\"";
+  // '<' as \u003c: the text sits inside a <script> element, which "</script>" would end.
+  static const auto replacement = [](char c) -> const char* {
+    static constexpr const char* kControl[32] = {
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+        "\\u0008", "\\u0009", "\\n",     "\\u000b", "\\u000c", "\\u000d", "\\u000e", "\\u000f",
+        "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+        "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f"};
+    if (c == '"') return "\\\"";
+    if (c == '\\') return "\\\\";
+    if (c == '<') return "\\u003c";
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 ? kControl[u] : nullptr;
+  };
+  return "\"" + escaped(text, replacement) + "\"";
 }
 
 // JSON has no NaN or Inf: those go as the strings the trace prints.

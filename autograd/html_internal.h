@@ -3,6 +3,7 @@
 // (html_record.cpp), the layered layout (html_layout.cpp), the page template
 // (html_page.cpp) and the assembly (html.cpp).
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +17,8 @@ namespace html {
 
 // A JSON string literal that is also safe inside <script>: "<" is escaped, so no
 // parameter name can close the script element.
+// text with each character `replacement` gives a replacement for (non-null) replaced.
+std::string escaped(std::string_view text, const std::function<const char*(char)>& replacement);
 std::string json_string(std::string_view text);
 std::string json_number(double x);
 

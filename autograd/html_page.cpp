@@ -292,17 +292,15 @@ if (D.anomaly) nodeEls[D.anomaly.n].g.scrollIntoView({block: "center", inline: "
 )PAGE";
 
 std::string html_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
+  return escaped(text, [](char c) -> const char* {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&': return "&amp;";
+      case '<': return "&lt;";
+      case '>': return "&gt;";
+      case '"': return "&quot;";
+      default: return nullptr;
     }
-  }
-  return out;
+  });
 }
 
 void replace(std::string& text, std::string_view placeholder, std::string_view with) {
