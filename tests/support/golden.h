@@ -48,6 +48,7 @@ class File {
 // The files, one per generator.
 inline const File core{"core.txt"};
 inline const File embedding{"embedding.txt"};
+inline const File embedding_bag{"embedding_bag.txt"};
 inline const File linalg{"linalg.txt"};
 inline const File optim{"optim.txt"};
 inline const File print{"print.txt"};
