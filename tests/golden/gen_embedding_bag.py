@@ -63,9 +63,20 @@ def bag_case(case, W, idx, offsets=None, psw=None, mode="mean", padding_idx=None
     out.backward(g)
     put(case, "out", out.detach())
     put(case, "W_after", w.detach())
-    put(case, "grad_dense", w.grad.to_dense() if w.grad.is_sparse else w.grad)
-    if p is not None:
-        put(case, "grad_psw", p.grad)
+    if scale:
+        # PyTorch's embedding_bag divides each lookup's gradient by the count of another
+        # row (the i-th distinct index's position in its sorted indices: counts[indices_data[i]]
+        # in its CPU backward). The gradient tapegrad matches is the documented one, each
+        # row's own count, which is what F.embedding computes: lookups through
+        # F.embedding(scale_grad_by_freq=True), reduced per bag here.
+        grad, grad_psw = reference_scale_grad(W, idx, offsets, psw, mode, padding_idx, ilo, g, out.detach())
+        put(case, "grad_dense", grad)
+        if p is not None:
+            put(case, "grad_psw", grad_psw)
+    else:
+        put(case, "grad_dense", w.grad.to_dense() if w.grad.is_sparse else w.grad)
+        if p is not None:
+            put(case, "grad_psw", p.grad)
     if not sparse:
         return
     if not scale:
@@ -73,7 +84,7 @@ def bag_case(case, W, idx, offsets=None, psw=None, mode="mean", padding_idx=None
         put(case, "grad_values", w.grad._values())
         return
     # The layout tapegrad emits: one entry per non-padding lookup inside a bag, in input
-    # order, value g[bag] / bag size (mean) / count of its row in the call.
+    # order, value g[bag] / bag size (mean) / count of its row in the call * its weight.
     V, D = W.shape
     pad = None if padding_idx is None else (padding_idx if padding_idx >= 0 else V + padding_idx)
     flat = idx.reshape(-1).tolist()
@@ -90,10 +101,42 @@ def bag_case(case, W, idx, offsets=None, psw=None, mode="mean", padding_idx=None
             v = g[b].clone()
             if mode == "mean":
                 v = v / len(members)
+            v = v / counts[flat[i]]
+            if psw is not None:
+                v = v * psw.reshape(-1)[i]
             rows.append(flat[i])
-            vals.append(v / counts[flat[i]])
+            vals.append(v)
     put(case, "grad_indices", torch.tensor([rows], dtype=torch.int64).reshape(1, -1))
     put(case, "grad_values", torch.stack(vals) if vals else torch.zeros(0, D, dtype=W.dtype))
+
+
+def reference_scale_grad(W, idx, offsets, psw, mode, padding_idx, ilo, g, expected_out):
+    """Gradients of a sum or mean bag built from F.embedding(scale_grad_by_freq=True)."""
+    w = W.clone().requires_grad_()
+    p = None if psw is None else psw.clone().reshape(-1).requires_grad_()
+    flat = idx.reshape(-1)
+    V = W.shape[0]
+    pad = None if padding_idx is None else (padding_idx if padding_idx >= 0 else V + padding_idx)
+    rows = F.embedding(flat, w, padding_idx=pad, scale_grad_by_freq=True)
+    if offsets is None:
+        L = idx.shape[1]
+        starts = [b * L for b in range(idx.shape[0] + 1)]
+    else:
+        starts = offsets.tolist() + ([] if ilo else [flat.numel()])
+    bags = []
+    for b in range(len(starts) - 1):
+        members = [i for i in range(starts[b], starts[b + 1]) if flat[i].item() != pad]
+        if not members:
+            bags.append(torch.zeros(W.shape[1], dtype=W.dtype))
+            continue
+        picked = rows[members]
+        if p is not None:
+            picked = picked * p[members].unsqueeze(1)
+        bags.append(picked.sum(0) if mode == "sum" else picked.sum(0) / len(members))
+    out = torch.stack(bags)
+    assert torch.allclose(out, expected_out), "the reference bag must give PyTorch's forward"
+    out.backward(g)
+    return w.grad, (None if p is None else p.grad.reshape(psw.shape))
 
 
 # 1. Empty bags at the start, in the middle and at the end, every mode, dense and sparse.
