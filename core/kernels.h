@@ -3,6 +3,7 @@
 // header per source file. autograd/ops/ wraps them with derivatives; optimizers call
 // them directly under NoGradGuard. Code includes the header it uses; this one is for
 // finding it.
+#include "bags.h"          // embedding_bag: argument checks, the bag reduction (forward)
 #include "blas.h"          // mm, bmm and the gemm wrappers over OpenBLAS
 #include "concat.h"        // cat
 #include "cumsum.h"        // cumsum (running sums along a dim, forward or reverse)

@@ -341,6 +341,24 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
 // max_norm: rescales the referenced rows in place, unrecorded; bumps weight's version once.
 const Tensor& embedding_renorm_(const Tensor& weight, const Tensor& indices, double max_norm, double norm_type);
 
+// How embedding_bag reduces each bag of rows; Mean is PyTorch's default.
+enum class EmbeddingBagMode { Sum, Mean, Max };
+// The settings of one embedding_bag call besides its tensors.
+struct EmbeddingBagArgs {
+  EmbeddingBagMode mode = EmbeddingBagMode::Mean;
+  bool scale_grad_by_freq = false;   // sum and mean only
+  bool sparse = false;               // sum and mean only: a leaf weight gets a sparse COO gradient
+  bool include_last_offset = false;  // offsets has B + 1 entries, the last one = indices.numel()
+  int64_t padding_idx = -1;          // normalised to [0, V); < 0 means none
+};
+// Sums, means or maxima of bags of rows of weight (V, D), as at::embedding_bag, without
+// gathering the rows: indices (B, N) with offsets undefined are B bags of N; 1-D
+// indices (N) with 1-D offsets (B, or B + 1) are bags [offsets[b], offsets[b + 1]).
+// per_sample_weights (indices' shape; Sum only) scale each row. Result (B, D); an
+// empty bag gives zeros (autograd/ops/embedding_bag.cpp).
+Tensor embedding_bag(const Tensor& weight, const Tensor& indices, const Tensor& offsets = {},
+                     const Tensor& per_sample_weights = {}, const EmbeddingBagArgs& args = {});
+
 // ---- sparse COO (core/sparse.cpp)
 // indices: int64 (sparse_dim, nnz); values: (nnz, dense...); size: sparse dims then dense dims.
 Tensor sparse_coo_tensor(const Tensor& indices, const Tensor& values, Shape size,

@@ -7,44 +7,14 @@
 
 namespace tg::nn {
 
-namespace {
-
-// Python's repr of a float: "1.0", "0.5", "3.5", "inf", "1e-07".
-std::string python_float(double v) {
-  std::string s = fmt::format("{}", v);
-  if (s.find_first_of(".eninf") == std::string::npos) s += ".0";
-  return s;
-}
-
-}  // namespace
-
 Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim)
     : Embedding(EmbeddingOptions(num_embeddings, embedding_dim)) {}
 
 Embedding::Embedding(EmbeddingOptions options) : options_(std::move(options)) {
-  const int64_t num_rows = options_.num_embeddings(), width = options_.embedding_dim();
-  if (num_rows < 0 || width < 0)
-    throw ValueError(fmt::format("Embedding: Trying to create tensor with negative dimension: num_embeddings = {}, "
-                                 "embedding_dim = {}; expected sizes >= 0", num_rows, width));
-  if (options_.max_norm()) core::check_max_norm("Embedding", *options_.max_norm());
-  if (options_.padding_idx())
-    options_.padding_idx(normalize_padding_idx("Embedding", *options_.padding_idx(), num_rows));
-  const bool requires_grad = !options_._freeze();
-  if (options_._weight().defined()) {
-    const Tensor& given = options_._weight();
-    if (given.sizes() != Shape{num_rows, width})
-      throw ValueError(fmt::format("Embedding: Shape of _weight does not match num_embeddings and embedding_dim: "
-                                   "_weight has shape {}; expected [{}, {}]",
-                                   shape_string(given.sizes()), num_rows, width));
-    // Shares the caller's storage (and version counter), with no history: a fresh leaf,
-    // as nn.Parameter(t) in PyTorch. Not re-initialised, so the padding row stays as given.
-    weight = given.detach();
-    register_parameter("weight", weight, requires_grad);
-  } else {
-    weight = empty({num_rows, width}, options_.dtype());
-    register_parameter("weight", weight, requires_grad);
-    reset_parameters();
-  }
+  const EmbeddingTable table{"Embedding", options_.num_embeddings(), options_.embedding_dim(), options_._weight(),
+                             options_._freeze(), options_.dtype()};
+  options_.lookup(check_table_options(table, options_.lookup()));
+  weight = make_table(*this, table, options_.padding_idx());
 }
 
 Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFromPretrainedOptions& options) {
@@ -57,12 +27,42 @@ Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFr
                        .lookup(options.lookup()));
 }
 
-void Embedding::reset_parameters() {
+void Embedding::reset_parameters() { reset_table(weight, options_.padding_idx()); }
+
+EmbeddingLookup check_table_options(const EmbeddingTable& table, EmbeddingLookup lookup) {
+  if (table.num_embeddings < 0 || table.embedding_dim < 0)
+    throw ValueError(fmt::format("{}: Trying to create tensor with negative dimension: num_embeddings = {}, "
+                                 "embedding_dim = {}; expected sizes >= 0",
+                                 table.where, table.num_embeddings, table.embedding_dim));
+  if (lookup.max_norm) core::check_max_norm(table.where, *lookup.max_norm);
+  if (lookup.padding_idx)
+    lookup.padding_idx = normalize_padding_idx(table.where, *lookup.padding_idx, table.num_embeddings);
+  return lookup;
+}
+
+Tensor make_table(Module& module, const EmbeddingTable& table, std::optional<int64_t> padding_idx) {
+  const bool requires_grad = !table.freeze;
+  if (table.given.defined()) {
+    if (table.given.sizes() != Shape{table.num_embeddings, table.embedding_dim})
+      throw ValueError(fmt::format("{}: Shape of _weight does not match num_embeddings and embedding_dim: "
+                                   "_weight has shape {}; expected [{}, {}]", table.where,
+                                   shape_string(table.given.sizes()), table.num_embeddings, table.embedding_dim));
+    // Shares the caller's storage (and version counter), with no history: a fresh leaf,
+    // as nn.Parameter(t) in PyTorch. Not re-initialised, so the padding row stays as given.
+    return module.register_parameter("weight", table.given.detach(), requires_grad);
+  }
+  Tensor& weight =
+      module.register_parameter("weight", empty({table.num_embeddings, table.embedding_dim}, table.dtype), requires_grad);
+  reset_table(weight, padding_idx);
+  return weight;
+}
+
+void reset_table(Tensor& weight, std::optional<int64_t> padding_idx) {
   NoGradGuard no_grad;
   if (weight.numel() == 0) return;  // num_embeddings or embedding_dim 0: nothing to draw
   weight.copy_(randn(weight.sizes(), weight.dtype()));
   // Only a fresh init zeroes the padding row; nothing keeps it zero afterwards.
-  if (options_.padding_idx()) weight.select(0, *options_.padding_idx()).fill_(0.0);
+  if (padding_idx) weight.select(0, *padding_idx).fill_(0.0);
 }
 
 Tensor Embedding::forward(const Tensor& input) {
@@ -72,8 +72,8 @@ Tensor Embedding::forward(const Tensor& input) {
 std::string Embedding::extra_repr() const {
   std::string s = fmt::format("{}, {}", options_.num_embeddings(), options_.embedding_dim());
   if (options_.padding_idx()) s += fmt::format(", padding_idx={}", *options_.padding_idx());
-  if (options_.max_norm()) s += fmt::format(", max_norm={}", python_float(*options_.max_norm()));
-  if (options_.norm_type() != 2.0) s += fmt::format(", norm_type={}", python_float(options_.norm_type()));
+  if (options_.max_norm()) s += fmt::format(", max_norm={}", repr_float(*options_.max_norm()));
+  if (options_.norm_type() != 2.0) s += fmt::format(", norm_type={}", repr_float(options_.norm_type()));
   if (options_.scale_grad_by_freq()) s += ", scale_grad_by_freq=True";
   if (options_.sparse()) s += ", sparse=True";
   return s;

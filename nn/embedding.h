@@ -7,6 +7,7 @@
 //   tg::Tensor rows = emb(tg::tensor({{1, 2, 4, 5}, {4, 3, 2, 9}}));   // (2, 4, 3)
 //   rows.sum().backward();                                           // emb.weight.grad() is sparse COO
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "functional.h"
@@ -78,5 +79,23 @@ class Embedding : public Module {
  private:
   EmbeddingOptions options_;
 };
+
+// What Embedding and EmbeddingBag share about their table: one home for the size,
+// padding_idx, max_norm and _weight checks and for the initialisation.
+struct EmbeddingTable {
+  const char* where;  // "Embedding" or "EmbeddingBag", for errors
+  int64_t num_embeddings;
+  int64_t embedding_dim;
+  Tensor given;       // _weight, or undefined
+  bool freeze;
+  Dtype dtype;        // of a fresh weight
+};
+// Checks the sizes and max_norm; returns the options with padding_idx normalised.
+EmbeddingLookup check_table_options(const EmbeddingTable& table, EmbeddingLookup lookup);
+// Registers "weight" on module: the given tensor (shape-checked, shared, not redrawn) or
+// a fresh N(0, 1) table whose padding row is zero.
+Tensor make_table(Module& module, const EmbeddingTable& table, std::optional<int64_t> padding_idx);
+// Redraws weight from N(0, 1) in place and zeroes the padding row.
+void reset_table(Tensor& weight, std::optional<int64_t> padding_idx);
 
 }  // namespace tg::nn

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "../core/tensor.h"
+
 namespace tg::nn {
 
 // The values, with torch.nn.Embedding's defaults.
@@ -47,6 +49,30 @@ class EmbeddingLookupOptions {
  private:
   Self& self() { return static_cast<Self&>(*this); }
   EmbeddingLookup lookup_;
+};
+
+// A bag's settings on top of the lookup's, with torch.nn.EmbeddingBag's defaults.
+using tg::EmbeddingBagMode;
+struct EmbeddingBagSettings {
+  EmbeddingBagMode mode = EmbeddingBagMode::Mean;
+  bool include_last_offset = false;  // offsets has one more entry: the end of the last bag
+};
+
+// The lookup options plus mode and include_last_offset: EmbeddingBagOptions,
+// EmbeddingBagFromPretrainedOptions and F::EmbeddingBagFuncOptions derive from it.
+template <class Self>
+class EmbeddingBagLookupOptions : public EmbeddingLookupOptions<Self> {
+ public:
+  Self& mode(EmbeddingBagMode v) { bag_.mode = v; return static_cast<Self&>(*this); }
+  Self& include_last_offset(bool v) { bag_.include_last_offset = v; return static_cast<Self&>(*this); }
+  EmbeddingBagMode mode() const { return bag_.mode; }
+  bool include_last_offset() const { return bag_.include_last_offset; }
+
+  const EmbeddingBagSettings& bag() const { return bag_; }
+  Self& bag(const EmbeddingBagSettings& v) { bag_ = v; return static_cast<Self&>(*this); }
+
+ private:
+  EmbeddingBagSettings bag_;
 };
 
 }  // namespace tg::nn

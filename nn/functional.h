@@ -36,6 +36,30 @@ class EmbeddingFuncOptions : public EmbeddingLookupOptions<EmbeddingFuncOptions>
 // because the backward rules of those ops take dense gradients.
 Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncOptions& options = {});
 
+// Options of F::embedding_bag: the lookup options, mode (default Mean) and
+// include_last_offset (embedding_options.h), plus the call's offsets and
+// per_sample_weights tensors.
+class EmbeddingBagFuncOptions : public EmbeddingBagLookupOptions<EmbeddingBagFuncOptions> {
+ public:
+  EmbeddingBagFuncOptions& offsets(Tensor v) { offsets_ = std::move(v); return *this; }
+  EmbeddingBagFuncOptions& per_sample_weights(Tensor v) { per_sample_weights_ = std::move(v); return *this; }
+  const Tensor& offsets() const { return offsets_; }
+  const Tensor& per_sample_weights() const { return per_sample_weights_; }
+
+ private:
+  Tensor offsets_;
+  Tensor per_sample_weights_;
+};
+
+// Sums, means or maxima of bags of rows of weight (V, D) -> (B, D), as
+// torch.nn.functional.embedding_bag: input (B, L) is B bags of L; 1-D input (N) needs
+// offsets (where each bag starts; B + 1 entries with include_last_offset, the last = N).
+// per_sample_weights (input's shape, mode Sum only) scale each row. padding_idx rows
+// are left out of their bag (Mean divides by the rest); an empty bag gives zeros.
+// With max_norm, every argument is checked first, then the referenced rows are
+// renormalised in place as in F::embedding. docs/embedding.md, "EmbeddingBag".
+Tensor embedding_bag(const Tensor& input, const Tensor& weight, const EmbeddingBagFuncOptions& options = {});
+
 // x (*, in) @ weight(out, in)^T + bias (out) -> (*, out).
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
 Tensor log_softmax(const Tensor& input, int64_t dim);

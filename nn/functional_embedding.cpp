@@ -1,8 +1,10 @@
-// F::embedding: padding_idx validation, the max_norm renorm, then the lookup, in
-// PyTorch's order, so that an input with several faults gets PyTorch's error.
+// F::embedding and F::embedding_bag: padding_idx validation, the max_norm renorm, then
+// the lookup, in PyTorch's order, so that an input with several faults gets PyTorch's error.
 #include <fmt/format.h>
 
 #include "functional.h"
+
+#include "../core/bags.h"
 
 namespace tg::nn {
 
@@ -29,6 +31,29 @@ Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncO
   }
   if (options.max_norm()) embedding_renorm_(weight, input, *options.max_norm(), options.norm_type());
   return tg::embedding(weight, input, padding_idx, options.scale_grad_by_freq(), options.sparse());
+}
+
+Tensor embedding_bag(const Tensor& input, const Tensor& weight, const EmbeddingBagFuncOptions& options) {
+  if (!weight.defined() || !input.defined())
+    throw Error("embedding_bag: got an undefined tensor; expected defined input and weight");
+  EmbeddingBagArgs args;
+  args.mode = options.mode();
+  args.scale_grad_by_freq = options.scale_grad_by_freq();
+  args.sparse = options.sparse();
+  args.include_last_offset = options.include_last_offset();
+  if (options.padding_idx()) {
+    if (weight.dim() < 1)
+      throw ValueError(fmt::format("embedding_bag: 'weight' must be 2-D; got shape {} (0-D)",
+                                   shape_string(weight.sizes())));
+    args.padding_idx = normalize_padding_idx("embedding_bag", *options.padding_idx(), weight.size(0));
+  }
+  if (options.max_norm()) {
+    // Everything is checked before the renorm writes to the table, so a call that
+    // fails leaves the table as it was.
+    core::check_embedding_bag("embedding_bag", weight, input, options.offsets(), options.per_sample_weights(), args);
+    embedding_renorm_(weight, input, *options.max_norm(), options.norm_type());
+  }
+  return tg::embedding_bag(weight, input, options.offsets(), options.per_sample_weights(), args);
 }
 
 }  // namespace functional

@@ -4,6 +4,7 @@
 #include "container.h"
 #include "dropout.h"
 #include "embedding.h"
+#include "embedding_bag.h"
 #include "functional.h"
 #include "init.h"
 #include "linear.h"

@@ -48,6 +48,7 @@ class File {
 // The files, one per generator.
 inline const File core{"core.txt"};
 inline const File embedding{"embedding.txt"};
+inline const File embedding_bag{"embedding_bag.txt"};
 inline const File index_ops{"index_ops.txt"};
 inline const File linalg{"linalg.txt"};
 inline const File optim{"optim.txt"};

@@ -1,0 +1,85 @@
+#pragma once
+// tg::nn::EmbeddingBag: a table of num_embeddings rows of embedding_dim floats whose
+// rows are looked up in bags and reduced per bag (sum, mean or max) without making the
+// looked-up rows. Every option of torch.nn.EmbeddingBag, with its numbers and errors;
+// docs/embedding.md, "EmbeddingBag", lists the few places it departs.
+//
+//   tg::nn::EmbeddingBag bag(tg::nn::EmbeddingBagOptions(10, 3).mode(tg::nn::EmbeddingBagMode::Sum).sparse(true));
+//   tg::Tensor out = bag(tg::tensor({1, 2, 4, 5, 4, 3, 2, 9}), tg::tensor({0, 4}));  // (2, 3)
+//   out.sum().backward();                                                            // bag.weight.grad() is sparse COO
+#include <cstdint>
+#include <string>
+
+#include "embedding.h"
+
+namespace tg::nn {
+
+// Chained setters and getters of the same name, libtorch style. The lookup options
+// (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse) and the bag's (mode,
+// include_last_offset) come from EmbeddingBagLookupOptions, shared with
+// F::EmbeddingBagFuncOptions.
+class EmbeddingBagOptions : public EmbeddingBagLookupOptions<EmbeddingBagOptions> {
+ public:
+  EmbeddingBagOptions(int64_t num_embeddings, int64_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  EmbeddingBagOptions& num_embeddings(int64_t v) { num_embeddings_ = v; return *this; }
+  EmbeddingBagOptions& embedding_dim(int64_t v) { embedding_dim_ = v; return *this; }
+  // Use this tensor as the weight, sharing its storage (not copied, not re-initialised).
+  EmbeddingBagOptions& _weight(Tensor v) { weight_ = std::move(v); return *this; }
+  // true: the weight does not require grad.
+  EmbeddingBagOptions& _freeze(bool v) { freeze_ = v; return *this; }
+  // dtype of a fresh weight; default float32.
+  EmbeddingBagOptions& dtype(Dtype v) { dtype_ = v; return *this; }
+
+  int64_t num_embeddings() const { return num_embeddings_; }
+  int64_t embedding_dim() const { return embedding_dim_; }
+  const Tensor& _weight() const { return weight_; }
+  bool _freeze() const { return freeze_; }
+  Dtype dtype() const { return dtype_; }
+
+ private:
+  int64_t num_embeddings_;
+  int64_t embedding_dim_;
+  Tensor weight_;
+  bool freeze_ = false;
+  Dtype dtype_ = kFloat32;
+};
+
+// EmbeddingBag::from_pretrained's options: the bag's options and freeze (default true).
+class EmbeddingBagFromPretrainedOptions : public EmbeddingBagLookupOptions<EmbeddingBagFromPretrainedOptions> {
+ public:
+  EmbeddingBagFromPretrainedOptions& freeze(bool v) { freeze_ = v; return *this; }
+  bool freeze() const { return freeze_; }
+
+ private:
+  bool freeze_ = true;
+};
+
+class EmbeddingBag : public Module {
+ public:
+  explicit EmbeddingBag(EmbeddingBagOptions options);
+  EmbeddingBag(int64_t num_embeddings, int64_t embedding_dim);
+
+  // A module around `embeddings` (V, D), sharing its storage; frozen by default.
+  // The padding row is not zeroed.
+  static EmbeddingBag from_pretrained(const Tensor& embeddings, const EmbeddingBagFromPretrainedOptions& options = {});
+
+  // input (B, L) with no offsets, or (N) with offsets; per_sample_weights: input's shape
+  // (mode Sum only). -> (B, D).
+  Tensor forward(const Tensor& input, const Tensor& offsets = {}, const Tensor& per_sample_weights = {});
+  Tensor operator()(const Tensor& input, const Tensor& offsets = {}, const Tensor& per_sample_weights = {}) {
+    return forward(input, offsets, per_sample_weights);
+  }
+  // Redraws the weight from N(0, 1) and zeroes the padding row, in place.
+  void reset_parameters();
+  const EmbeddingBagOptions& options() const { return options_; }
+  std::string extra_repr() const override;
+  std::string name() const override { return "EmbeddingBag"; }
+
+  Tensor weight;  // (num_embeddings, embedding_dim); the registered parameter itself
+
+ private:
+  EmbeddingBagOptions options_;
+};
+
+}  // namespace tg::nn
