@@ -65,7 +65,9 @@ std::tuple<Tensor, Tensor> Tensor::topk(int64_t k, int64_t d, bool largest, bool
   if (k < 0 || k > size)
     throw ValueError(fmt::format("topk: k = {} is out of range for dim {} of size {}; expected 0 <= k <= {}", k, d,
                                  size, size));
-  return record_rearranged("TopkBackward0", *this, core::topk(*this, k, dim, largest, sorted), dim);
+  // A 0-d tensor is its own top-k, for k = 0 too: PyTorch copies it whole.
+  const int64_t kept = this->dim() == 0 ? 1 : k;
+  return record_rearranged("TopkBackward0", *this, core::topk(*this, kept, dim, largest, sorted), dim);
 }
 
 std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending) { return a.sort(dim, descending); }
