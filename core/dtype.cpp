@@ -1,6 +1,7 @@
 #include "dtype.h"
 
 #include <algorithm>
+#include <ostream>
 
 namespace tg {
 
@@ -51,5 +52,7 @@ static int rank(Dtype dtype) {
 }
 
 Dtype promote_types(Dtype a, Dtype b) { return rank(a) >= rank(b) ? a : b; }
+
+std::ostream& operator<<(std::ostream& out, Dtype dtype) { return out << dtype_name(dtype); }
 
 }  // namespace tg

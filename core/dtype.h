@@ -2,12 +2,13 @@
 // Element types and PyTorch's promotion lattice for them.
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
-namespace tg {
+#include "shape.h"
 
-using Shape = std::vector<int64_t>;
+namespace tg {
 
 enum class Dtype : uint8_t { Float32, Float64, Int32, Int64, Bool };
 inline constexpr Dtype kFloat32 = Dtype::Float32;
@@ -25,6 +26,8 @@ size_t element_size(Dtype dtype);
 bool is_floating(Dtype dtype);
 // "torch.float32": the spelling PyTorch prints in reprs and messages.
 const char* dtype_name(Dtype dtype);
+// Streams dtype_name: `std::cout << t.dtype()` prints "torch.float32" (core/dtype.cpp).
+std::ostream& operator<<(std::ostream& out, Dtype dtype);
 // "torch.FloatTensor": the legacy name PyTorch's argument checks print.
 const char* legacy_type_name(Dtype dtype);
 

@@ -9,6 +9,7 @@
 // and the autograd state is an opaque block that only autograd/ looks inside.
 // Member functions that record autograd history are defined in autograd/ops/,
 // beside their backward rules; core/ defines the metadata and view plumbing.
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -190,6 +192,33 @@ class Tensor {
   Tensor argmin(int64_t dim, bool keepdim = false) const;
   Tensor norm(double p = 2.0) const;
   Tensor norm(double p, int64_t dim, bool keepdim = false) const;
+  // Variance and standard deviation (autograd/ops/stats.cpp): the divisor is
+  // N - correction (1: unbiased, the default; 0: biased; true / false as libtorch's
+  // `unbiased` mean the same). std::nullopt for dims reduces over all elements.
+  Tensor var() const;
+  Tensor var(std::nullopt_t all, double correction, bool keepdim = false) const;
+  Tensor var(int64_t dim, double correction = 1, bool keepdim = false) const;
+  Tensor var(Shape dims, double correction = 1, bool keepdim = false) const;
+  // x.var(false): libtorch's var(bool unbiased) over all elements (a template, so that
+  // x.var(0) still means dim 0).
+  template <class B> requires std::same_as<B, bool> Tensor var(B unbiased) const { return var(std::nullopt, unbiased); }
+  Tensor std() const;
+  Tensor std(std::nullopt_t all, double correction, bool keepdim = false) const;
+  Tensor std(int64_t dim, double correction = 1, bool keepdim = false) const;
+  Tensor std(Shape dims, double correction = 1, bool keepdim = false) const;
+  template <class B> requires std::same_as<B, bool> Tensor std(B unbiased) const { return std(std::nullopt, unbiased); }
+
+  // ---- sorting (autograd/ops/sort.cpp): NaN sorts as the largest value; the values
+  // are differentiable, the int64 indices are not. dims may be negative.
+  std::tuple<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false) const;
+  // stable = true keeps equal elements in input order. Pass all three arguments: with
+  // two, x.sort(true, 0) would pick the overload above, as in libtorch.
+  std::tuple<Tensor, Tensor> sort(std::optional<bool> stable, int64_t dim, bool descending) const;
+  Tensor argsort(int64_t dim = -1, bool descending = false) const;
+  Tensor argsort(bool stable, int64_t dim, bool descending) const;
+  // The k largest (largest = false: smallest) along dim, in order when sorted; equal
+  // values come in PyTorch's order. tg::ValueError unless 0 <= k <= size(dim).
+  std::tuple<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true) const;
 
   // ---- linear algebra and indexing (autograd/ops/matmul.cpp, autograd/ops/index.cpp)
   Tensor matmul(const Tensor& other) const;
@@ -334,6 +363,9 @@ Tensor one_hot(const Tensor& index, int64_t num_classes = -1);
 // (values, indices) of the maximum along dim, as torch.max(a, dim).
 std::pair<Tensor, Tensor> max_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
 std::pair<Tensor, Tensor> min_with_indices(const Tensor& a, int64_t dim, bool keepdim = false);
+std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim = -1, bool descending = false);
+Tensor argsort(const Tensor& a, int64_t dim = -1, bool descending = false);
+std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true);
 // Rows of weight (V, D) picked by int64/int32 indices of any shape S -> (S..., D), as
 // at::embedding; padding_idx < 0 means none (autograd/ops/embedding.cpp).
 Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx = -1,
@@ -370,3 +402,6 @@ std::string to_string(const Tensor& t);
 std::string shape_string(const Shape& shape);  // "[2, 3]"
 
 }  // namespace tg
+
+// tg::relu(x), tg::exp(x), ...: the unary methods as free functions.
+#include "unary_functions.h"

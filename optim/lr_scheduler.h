@@ -117,6 +117,9 @@ struct OneCycleLROptions {
   OneCycleLROptions& div_factor(double value) { div_factor_ = value; return *this; }
   OneCycleLROptions& final_div_factor(double value) { final_div_factor_ = value; return *this; }
   OneCycleLROptions& three_phase(bool value) { three_phase_ = value; return *this; }
+  OneCycleLROptions& cycle_momentum(bool value) { cycle_momentum_ = value; return *this; }
+  OneCycleLROptions& base_momentum(double value) { base_momentum_ = value; return *this; }
+  OneCycleLROptions& max_momentum(double value) { max_momentum_ = value; return *this; }
 
   double max_lr_;
   int64_t total_steps_;
@@ -125,12 +128,18 @@ struct OneCycleLROptions {
   double div_factor_ = 25;
   double final_div_factor_ = 1e4;
   bool three_phase_ = false;
+  bool cycle_momentum_ = true;
+  double base_momentum_ = 0.85;
+  double max_momentum_ = 0.95;
 };
 
 // The 1cycle policy: from max_lr / div_factor up to max_lr over pct_start of the
 // steps, then down to initial_lr / final_div_factor (three_phase: back to initial_lr
 // first). Sets the groups' lr at construction; total_steps + 1 steps in all, counting
-// construction's, and another step throws. Momentum is not cycled.
+// construction's, and another step throws. With cycle_momentum (the default, as in
+// PyTorch) the groups' momentum (beta1 for Adam and AdamW) runs the other way, from
+// max_momentum down to base_momentum and back; an optimizer with neither (Adagrad)
+// is refused then.
 class OneCycleLR : public LRScheduler {
  public:
   OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options);
@@ -140,7 +149,7 @@ class OneCycleLR : public LRScheduler {
 
  private:
   struct Phase {
-    double end_step, start_lr, end_lr;
+    double end_step, start_lr, end_lr, start_momentum, end_momentum;
   };
   static Optimizer& with_initial_lr(Optimizer& optimizer, const OneCycleLROptions& options);
   OneCycleLROptions options_;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -56,6 +58,29 @@ std::vector<double> CosineAnnealingLR::get_lr() {
   return lrs;
 }
 
+namespace {
+
+// The option OneCycleLR cycles as momentum: Adam's and AdamW's beta1 (PyTorch's
+// betas[0]), else a "momentum" option (SGD, RMSprop); nullptr when there is neither.
+const char* momentum_field(const OptimizerOptions& options) {
+  bool has_beta1 = false, has_momentum = false;
+  options.for_each_field([&](const OptionField& field) {
+    has_beta1 = has_beta1 || std::string_view(field.name) == "beta1";
+    has_momentum = has_momentum || std::string_view(field.name) == "momentum";
+  });
+  return has_beta1 ? "beta1" : has_momentum ? "momentum" : nullptr;
+}
+
+void check_momentum(const OneCycleLROptions& o, const char* field) {
+  const bool is_beta = std::string_view(field) == "beta1";
+  for (const auto& [name, value] : {std::pair{"base_momentum", o.base_momentum_}, std::pair{"max_momentum", o.max_momentum_}})
+    if (!(value >= 0) || (is_beta && !(value < 1)))
+      throw ValueError(fmt::format("OneCycleLR: {} = {} is invalid for the optimizer's {}; expected a number in {}", name,
+                                   value, field, is_beta ? "[0, 1)" : "[0, inf)"));
+}
+
+}  // namespace
+
 Optimizer& OneCycleLR::with_initial_lr(Optimizer& optimizer, const OneCycleLROptions& o) {
   if (o.total_steps_ < 1)
     throw ValueError(fmt::format("OneCycleLR: total_steps = {} is invalid; expected total_steps >= 1", o.total_steps_));
@@ -68,6 +93,14 @@ Optimizer& OneCycleLR::with_initial_lr(Optimizer& optimizer, const OneCycleLROpt
   if (!(o.div_factor_ > 0) || !(o.final_div_factor_ > 0))
     throw ValueError(fmt::format("OneCycleLR: div_factor = {}, final_div_factor = {}; expected both > 0",
                                  o.div_factor_, o.final_div_factor_));
+  if (o.cycle_momentum_)
+    for (const ParamGroup& group : optimizer.param_groups()) {
+      const char* field = momentum_field(group.options());
+      if (field == nullptr)
+        throw ValueError("OneCycleLR: cycle_momentum = true needs an optimizer with momentum or betas (SGD, RMSprop, "
+                         "Adam, AdamW); expected such an optimizer, or cycle_momentum(false)");
+      check_momentum(o, field);
+    }
   for (ParamGroup& group : optimizer.param_groups()) group.set_lr(o.max_lr_ / o.div_factor_);
   return optimizer;
 }
@@ -77,12 +110,13 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options)
   const double initial = options.max_lr_ / options.div_factor_, min_lr = initial / options.final_div_factor_;
   const double up_end = options.pct_start_ * static_cast<double>(options.total_steps_) - 1;
   const double last = static_cast<double>(options.total_steps_ - 1);
+  const double low = options.base_momentum_, high = options.max_momentum_;
   if (options.three_phase_)
-    phases_ = {{up_end, initial, options.max_lr_}, {2 * options.pct_start_ * static_cast<double>(options.total_steps_) - 2,
-                                                    options.max_lr_, initial},
-               {last, initial, min_lr}};
+    phases_ = {{up_end, initial, options.max_lr_, high, low},
+               {2 * options.pct_start_ * static_cast<double>(options.total_steps_) - 2, options.max_lr_, initial, low, high},
+               {last, initial, min_lr, high, high}};
   else
-    phases_ = {{up_end, initial, options.max_lr_}, {last, options.max_lr_, min_lr}};
+    phases_ = {{up_end, initial, options.max_lr_, high, low}, {last, options.max_lr_, min_lr, low, high}};
   initial_step();
 }
 
@@ -92,14 +126,21 @@ std::vector<double> OneCycleLR::get_lr() {
     throw ValueError(fmt::format("OneCycleLR: step {} is past total_steps = {}; expected at most total_steps steps "
                                  "after construction", last_epoch_, options_.total_steps_));
   const double step = static_cast<double>(last_epoch_);
+  const bool cos = options_.anneal_strategy_ == "cos";
   double start_step = 0, lr = 0;
   for (size_t i = 0; i < phases_.size(); ++i) {
     const Phase& phase = phases_[i];
     if (step <= phase.end_step || i + 1 == phases_.size()) {
       const double pct = (step - start_step) / (phase.end_step - start_step);
-      lr = options_.anneal_strategy_ == "cos"
-               ? phase.end_lr + (phase.start_lr - phase.end_lr) / 2.0 * (std::cos(std::numbers::pi * pct) + 1)
-               : (phase.end_lr - phase.start_lr) * pct + phase.start_lr;
+      auto anneal = [&](double start, double end) {
+        return cos ? end + (start - end) / 2.0 * (std::cos(std::numbers::pi * pct) + 1) : (end - start) * pct + start;
+      };
+      lr = anneal(phase.start_lr, phase.end_lr);
+      if (options_.cycle_momentum_) {
+        const double momentum = anneal(phase.start_momentum, phase.end_momentum);
+        for (ParamGroup& group : optimizer_.param_groups())
+          if (const char* field = momentum_field(group.options())) group.options().set_field(field, momentum);
+      }
       break;
     }
     start_step = phase.end_step;

@@ -14,20 +14,20 @@
 #include "../../core/reduce.h"
 #include "../../core/reduce_minmax.h"
 #include "../node.h"
+#include "reduce_dims.h"
 
 namespace tg {
 
 using autograd::Gradients;
+using autograd::keep_reduced_dims;
 using autograd::record;
 using autograd::SavedTensor;
+using autograd::reduction_dims;
 using autograd::should_record;
 using core::Extremum;
 
-namespace {
-
-// Normalised, sorted, duplicate-free dims; empty `dims` means all of them, as
-// `x.sum(dim=[])` in PyTorch 1.13.
-std::vector<int64_t> reduction_dims(const char* where, const Shape& dims, int64_t ndim) {
+// Declared in reduce_dims.h: shared with the other reductions (autograd/ops/stats.cpp).
+std::vector<int64_t> autograd::reduction_dims(const char* where, const Shape& dims, int64_t ndim) {
   std::vector<int64_t> out;
   for (int64_t d : dims) out.push_back(normalize_dim(where, d, ndim));
   std::sort(out.begin(), out.end());
@@ -41,16 +41,16 @@ std::vector<int64_t> reduction_dims(const char* where, const Shape& dims, int64_
   return out;
 }
 
-std::vector<int64_t> all_dims(const Tensor& t) { return reduction_dims("", {}, t.dim()); }
-
-// A reduction's result (or gradient) with its reduced dims back as size 1, ready to
-// broadcast against the input.
-Tensor keep_reduced_dims(const Tensor& reduced, const std::vector<int64_t>& dims, bool keepdim) {
+Tensor autograd::keep_reduced_dims(const Tensor& reduced, const std::vector<int64_t>& dims, bool keepdim) {
   Tensor g = reduced;
   if (!keepdim)
     for (int64_t d : dims) g = g.unsqueeze(d);
   return g;
 }
+
+namespace {
+
+std::vector<int64_t> all_dims(const Tensor& t) { return reduction_dims("", {}, t.dim()); }
 
 Tensor expand_back(const Tensor& grad, const Shape& in_shape, const std::vector<int64_t>& dims, bool keepdim) {
   return keep_reduced_dims(grad, dims, keepdim).expand(in_shape);

@@ -7,6 +7,10 @@ Writes tests/golden/schedulers.txt, read by tests/optim/test_lr_scheduler.cpp: r
     metrics    float64 (steps,): ReduceLROnPlateau cases only, the metric given to step i
 Every case runs SGD with two param groups, lr 0.5 and 0.2; the C++ test builds the
 scheduler each case name stands for with the options written here.
+The onecycle_momentum/* cases cycle momentum (OneCycleLR's default) on the optimizer
+their name ends in, with the same two groups, and write instead:
+    cycle_lrs  float64 (steps + 1, 2): both groups' lr, as lrs above
+    momenta    float64 (steps + 1, 2): both groups' momentum, or betas[0] for Adam and AdamW
 Run: /usr/bin/python3 tests/golden/gen_schedulers.py
 """
 import torch
@@ -64,4 +68,33 @@ run("plateau_max_rel", lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.3, 
                                                        min_lr=1e-3), len(rising), rising)
 run("plateau_max_abs_eps", lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.9, patience=0, threshold_mode="abs",
                                                            min_lr=0.19999999, eps=1e-7), len(rising), rising)
+
+
+def momentum_of(group):
+    return group["betas"][0] if "betas" in group else group["momentum"]
+
+
+def run_momentum(name, make_optimizer, make, steps):
+    a, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    opt = make_optimizer([{"params": [a]}, {"params": [b], "lr": 0.2}])
+    sched = make(opt)
+    lrs, momenta = [lrs_of(opt)], [[momentum_of(g) for g in opt.param_groups]]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        lrs.append(lrs_of(opt))
+        momenta.append([momentum_of(g) for g in opt.param_groups])
+    records.tensor(f"onecycle_momentum/{name}/cycle_lrs", torch.tensor(lrs, dtype=torch.float64))
+    records.tensor(f"onecycle_momentum/{name}/momenta", torch.tensor(momenta, dtype=torch.float64))
+
+
+run_momentum("sgd", lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9), lambda o: S.OneCycleLR(o, 1.0, 20), 20)
+run_momentum("sgd_no_momentum", lambda p: torch.optim.SGD(p, lr=0.5),
+             lambda o: S.OneCycleLR(o, 0.4, 11, pct_start=0.4, anneal_strategy="linear"), 11)
+run_momentum("rmsprop", lambda p: torch.optim.RMSprop(p, lr=0.5, momentum=0.5),
+             lambda o: S.OneCycleLR(o, 1.0, 15, base_momentum=0.7, max_momentum=0.8, three_phase=True), 15)
+run_momentum("adam", lambda p: torch.optim.Adam(p, lr=0.5, betas=(0.9, 0.99)),
+             lambda o: S.OneCycleLR(o, 0.01, 25, base_momentum=0.8, max_momentum=0.92), 25)
+run_momentum("adamw", lambda p: torch.optim.AdamW(p, lr=0.5),
+             lambda o: S.OneCycleLR(o, 2.0, 12, three_phase=True, anneal_strategy="linear"), 12)
 records.save("schedulers.txt")

@@ -100,14 +100,14 @@ const std::map<std::string, Factory>& factories() {
       {"cosine", [](Optimizer& o) { return stepper(std::make_shared<CosineAnnealingLR>(o, 10)); }},
       {"cosine_eta_min", [](Optimizer& o) { return stepper(std::make_shared<CosineAnnealingLR>(o, 7, 0.01)); }},
       {"cosine_tmax1", [](Optimizer& o) { return stepper(std::make_shared<CosineAnnealingLR>(o, 1, 0.05)); }},
-      {"onecycle", [](Optimizer& o) { return stepper(std::make_shared<OneCycleLR>(o, OneCycleLROptions(1.0, 20))); }},
+      {"onecycle", [](Optimizer& o) { return stepper(std::make_shared<OneCycleLR>(o, OneCycleLROptions(1.0, 20).cycle_momentum(false))); }},
       {"onecycle_linear",
        [](Optimizer& o) {
          return stepper(std::make_shared<OneCycleLR>(
-             o, OneCycleLROptions(0.3, 17).pct_start(0.25).anneal_strategy("linear").div_factor(10).final_div_factor(100)));
+             o, OneCycleLROptions(0.3, 17).pct_start(0.25).anneal_strategy("linear").div_factor(10).final_div_factor(100).cycle_momentum(false)));
        }},
       {"onecycle_three_phase",
-       [](Optimizer& o) { return stepper(std::make_shared<OneCycleLR>(o, OneCycleLROptions(2.0, 30).three_phase(true))); }},
+       [](Optimizer& o) { return stepper(std::make_shared<OneCycleLR>(o, OneCycleLROptions(2.0, 30).three_phase(true).cycle_momentum(false))); }},
       {"plateau_min_rel", [](Optimizer& o) { return plateau(o, ReduceLROnPlateauOptions().patience(2)); }},
       {"plateau_min_abs_cooldown",
        [](Optimizer& o) {
