@@ -38,35 +38,46 @@ class SummedRows {
   }
 
  private:
-  Tensor values_;                  // contiguous, in the requested dtype
+  int64_t position(int64_t k) const {
+    const auto key = static_cast<int64_t>(key_[k] >> shift_);
+    return rank_position_.empty() ? key : rank_position_[key];
+  }
+  int64_t entry(int64_t k) const { return static_cast<int64_t>(key_[k] & ((uint64_t{1} << shift_) - 1)); }
+
+  Tensor values_;              // contiguous, in the requested dtype
   int64_t width_ = 1;
-  std::vector<int64_t> order_;     // entries grouped by row: ascending position, stable
-  std::vector<int64_t> position_;  // position_[k]: the row of entry order_[k]
-  std::vector<int64_t> start_;     // row u is order_[start_[u]] .. order_[start_[u + 1] - 1]
+  int shift_ = 0;              // key_[k] = position << shift_ | entry, entry < 2^shift_ (or rank: see the .cpp)
+  std::vector<uint64_t> key_;  // grouped by row: ascending position, entries in their order
+  std::vector<int64_t> start_; // row u is key_[start_[u]] .. key_[start_[u + 1] - 1]
+  std::vector<int64_t> rank_position_;  // empty, or the distinct positions when key_ holds ranks
 };
+
+// sum[c] += next[c] for c < n: vectorised and cloned for AVX2 (Note [vector clones]).
+void add_row(float* sum, const float* next, int64_t n);
+void add_row(double* sum, const double* next, int64_t n);
+template <class T> void add_row(T* sum, const T* next, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
+}
 
 template <class T, class Fn, class Prefetch> void SummedRows::for_each(Fn&& fn, Prefetch&& prefetch) const {
   const T* values = static_cast<const T*>(values_.raw_data());
-  const int64_t entries = static_cast<int64_t>(order_.size());
+  const int64_t entries = static_cast<int64_t>(key_.size());
   const auto sum = std::make_unique<T[]>(width_);
   int64_t ahead = 0;
   for (int64_t u = 0; u < rows(); ++u) {
     const int64_t first = start_[u], end = start_[u + 1];
     for (; ahead < std::min(entries, first + kPrefetchAhead); ++ahead) {
-      prefetch(position_[ahead]);
-      prefetch_bytes(values + order_[ahead] * width_, static_cast<size_t>(width_) * sizeof(T));
+      prefetch(position(ahead));
+      prefetch_bytes(values + entry(ahead) * width_, static_cast<size_t>(width_) * sizeof(T));
     }
-    const T* row = values + order_[first] * width_;
+    const T* row = values + entry(first) * width_;
     if (end - first == 1) {  // a single entry: its own values, no copy
-      fn(position_[first], row);
+      fn(position(first), row);
       continue;
     }
     std::copy(row, row + width_, sum.get());
-    for (int64_t k = first + 1; k < end; ++k) {
-      const T* next = values + order_[k] * width_;
-      for (int64_t c = 0; c < width_; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
-    }
-    fn(position_[first], static_cast<const T*>(sum.get()));
+    for (int64_t k = first + 1; k < end; ++k) add_row(sum.get(), values + entry(k) * width_, width_);
+    fn(position(first), static_cast<const T*>(sum.get()));
   }
 }
 
