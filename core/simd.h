@@ -15,7 +15,7 @@
 // -fno-math-errno (CMakeLists.txt): a sqrt that may set errno is a scalar call, and
 // sqrt's value is the same either way (it is correctly rounded).
 #if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
-#define TG_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define TG_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TG_VECTOR_CLONES
 #endif

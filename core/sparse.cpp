@@ -85,27 +85,27 @@ bool Tensor::is_coalesced() const { return parts(*this, "is_coalesced").coalesce
 Tensor Tensor::coalesce() const {
   if (parts(*this, "coalesce").coalesced) return *this;
   const core::SummedRows rows(*this, dtype());
-  const int64_t n_unique = rows.rows(), sparse_dim = this->sparse_dim(), width = rows.width();
+  const int64_t n_unique = rows.rows(), sparse_dim = this->sparse_dim();
   Tensor new_idx = core::make_tensor({sparse_dim, n_unique}, kInt64);
   Shape value_shape = values().sizes();
   value_shape[0] = n_unique;
   Tensor new_vals = core::make_tensor(value_shape, dtype());
   int64_t* dst_idx = new_idx.data_ptr<int64_t>();
+  // With one sparse dim the positions are the indices; otherwise they are unravelled.
+  std::vector<int64_t> positions(sparse_dim == 1 ? 0 : n_unique);
   dispatch(dtype(), [&]<class T>() {
-    T* dst = static_cast<T*>(new_vals.raw_data());
-    int64_t u = 0;
-    rows.for_each<T>([&](int64_t position, const T* summed) {
-      for (int64_t d = sparse_dim - 1; d >= 0; --d) {  // the position back into indices
-        dst_idx[d * n_unique + u] = position % size(d);
-        position /= size(d);
-      }
-      // 0 + sum, as PyTorch sums into zeros: the same value, except that a row summing
-      // to -0.0 comes out +0.0.
-      T* out_row = dst + u * width;
-      for (int64_t j = 0; j < width; ++j) out_row[j] = static_cast<T>(T(0) + summed[j]);
-      ++u;
-    });
+    rows.write_sums(sparse_dim == 1 ? dst_idx : positions.data(), static_cast<T*>(new_vals.raw_data()));
   });
+  if (sparse_dim > 1) {
+    const Shape& size = sizes();
+    for (int64_t u = 0; u < n_unique; ++u) {
+      int64_t position = positions[u];
+      for (int64_t d = sparse_dim - 1; d >= 0; --d) {
+        dst_idx[d * n_unique + u] = position % size[d];
+        position /= size[d];
+      }
+    }
+  }
   return sparse_coo_tensor(new_idx, new_vals, sizes(), /*is_coalesced=*/true);
 }
 

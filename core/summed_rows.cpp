@@ -51,10 +51,17 @@ template <class T> TG_ALWAYS_INLINE void add_row_body(T* __restrict sum, const T
   for (int64_t c = 0; c < n; ++c) sum[c] = sum[c] + next[c];
 }
 
+template <class T>
+TG_ALWAYS_INLINE void zero_plus_row_body(T* __restrict out, const T* __restrict first, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = T(0) + first[c];
+}
+
 }  // namespace
 
 TG_VECTOR_CLONES void add_row(float* sum, const float* next, int64_t n) { add_row_body(sum, next, n); }
 TG_VECTOR_CLONES void add_row(double* sum, const double* next, int64_t n) { add_row_body(sum, next, n); }
+TG_VECTOR_CLONES void zero_plus_row(float* out, const float* first, int64_t n) { zero_plus_row_body(out, first, n); }
+TG_VECTOR_CLONES void zero_plus_row(double* out, const double* first, int64_t n) { zero_plus_row_body(out, first, n); }
 
 SummedRows::SummedRows(const Tensor& sparse, Dtype dtype) : values_(contiguous(cast(sparse.values(), dtype))) {
   for (int64_t d = sparse.sparse_dim(); d < sparse.dim(); ++d) width_ *= sparse.size(d);

@@ -37,6 +37,12 @@ class SummedRows {
     for_each<T>(fn, [](int64_t) {});
   }
 
+  // coalesce()'s output: for each distinct row u, in ascending position, positions[u]
+  // and out[u * width() ...] = 0 + its sum (PyTorch sums into zeros: the same values,
+  // except that a row summing to -0.0 comes out +0.0). Written in place, row by row:
+  // (0 + a) + b + ... is 0 + (a + b + ...) to the bit, -0.0 and NaNs included.
+  template <class T> void write_sums(int64_t* positions, T* out) const;
+
  private:
   int64_t position(int64_t k) const {
     const auto key = static_cast<int64_t>(key_[k] >> shift_);
@@ -52,11 +58,17 @@ class SummedRows {
   std::vector<int64_t> rank_position_;  // empty, or the distinct positions when key_ holds ranks
 };
 
-// sum[c] += next[c] for c < n: vectorised and cloned for AVX2 (Note [vector clones]).
+// sum[c] += next[c], and out[c] = 0 + first[c], for c < n: for float and double
+// vectorised and cloned (Note [vector clones]).
 void add_row(float* sum, const float* next, int64_t n);
 void add_row(double* sum, const double* next, int64_t n);
 template <class T> void add_row(T* sum, const T* next, int64_t n) {
   for (int64_t c = 0; c < n; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
+}
+void zero_plus_row(float* out, const float* first, int64_t n);
+void zero_plus_row(double* out, const double* first, int64_t n);
+template <class T> void zero_plus_row(T* out, const T* first, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = static_cast<T>(T(0) + first[c]);
 }
 
 template <class T, class Fn, class Prefetch> void SummedRows::for_each(Fn&& fn, Prefetch&& prefetch) const {
@@ -78,6 +90,20 @@ template <class T, class Fn, class Prefetch> void SummedRows::for_each(Fn&& fn, 
     std::copy(row, row + width_, sum.get());
     for (int64_t k = first + 1; k < end; ++k) add_row(sum.get(), values + entry(k) * width_, width_);
     fn(position(first), static_cast<const T*>(sum.get()));
+  }
+}
+
+template <class T> void SummedRows::write_sums(int64_t* positions, T* out) const {
+  const T* values = static_cast<const T*>(values_.raw_data());
+  const int64_t entries = static_cast<int64_t>(key_.size());
+  for (int64_t u = 0; u < rows(); ++u) {
+    const int64_t first = start_[u], end = start_[u + 1];
+    if (first + kPrefetchAhead < entries)
+      prefetch_bytes(values + entry(first + kPrefetchAhead) * width_, static_cast<size_t>(width_) * sizeof(T));
+    positions[u] = position(first);
+    T* row = out + u * width_;
+    zero_plus_row(row, values + entry(first) * width_, width_);
+    for (int64_t k = first + 1; k < end; ++k) add_row(row, values + entry(k) * width_, width_);
   }
 }
 
