@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -167,11 +168,15 @@ int __wrap_clock_gettime(clockid_t id, struct timespec* ts) {
 }
 )";
 
-// Compiles limits.c with its own build line into a temporary folder; "" when it cannot.
+// Compiles limits.c with its own build line into a temporary folder (removed at exit);
+// "" when it cannot.
 std::string build_limits(const std::string& source) {
   if (source.empty() || access(source.c_str(), R_OK) != 0) return "";
   char folder[] = "/tmp/tapegrad-limits-XXXXXX";
   if (!mkdtemp(folder)) return "";
+  static std::string made;
+  made = folder;
+  std::atexit([] { std::filesystem::remove_all(made); });
   const std::string binary = std::string(folder) + "/limits", shim = std::string(folder) + "/cpu_clock.c";
   std::string extra;
   if (g_clock == CLOCK_PROCESS_CPUTIME_ID) {
