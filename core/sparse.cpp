@@ -153,7 +153,10 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
   const int64_t nnz = idx.size(1);
   if (nnz == 0) return;
   const int64_t row = vals.numel() / nnz;
-  const std::vector<int64_t> position = linear_positions(idx, sparse.sizes());
+  // With one sparse dim (an embedding's gradient) the indices are the positions.
+  const bool one_dim = idx.size(0) == 1;
+  const std::vector<int64_t> positions = one_dim ? std::vector<int64_t>{} : linear_positions(idx, sparse.sizes());
+  const int64_t* position = one_dim ? idx.data_ptr<int64_t>() : positions.data();
   // Rows of the dense tensor: its sparse dims flattened. A strided destination is
   // reached through a contiguous staging copy only when it must be.
   const Tensor target = contiguous(dense);
@@ -167,10 +170,8 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
       if (k + kPrefetchAhead < nnz) prefetch_bytes(out + position[k + kPrefetchAhead] * row, row * sizeof(T));
       T* out_row = out + position[k] * row;
       const T* in_row = in + k * row;
-      if (alpha == 1.0)
-        for (int64_t j = 0; j < row; ++j) out_row[j] = static_cast<T>(out_row[j] + in_row[j]);
-      else
-        for (int64_t j = 0; j < row; ++j) out_row[j] = static_cast<T>(out_row[j] + scale * in_row[j]);
+      if (alpha == 1.0) add_row(out_row, in_row, row);
+      else add_scaled_row(out_row, in_row, scale, row);
     }
   });
   if (!target.is_same(dense)) copy_into(dense, target);

@@ -47,12 +47,19 @@ void sort_by_position(std::vector<uint64_t>& key, int shift, int position_bits) 
   }
 }
 
-template <class T> TG_ALWAYS_INLINE void add_row_body(T* __restrict sum, const T* __restrict next, int64_t n) {
+// No __restrict: dense += sparse may be handed overlapping rows; the compiler checks
+// for overlap at run time and takes the vector loop when there is none.
+template <class T> TG_ALWAYS_INLINE void add_row_body(T* sum, const T* next, int64_t n) {
   for (int64_t c = 0; c < n; ++c) sum[c] = sum[c] + next[c];
 }
 
 template <class T>
-TG_ALWAYS_INLINE void zero_plus_row_body(T* __restrict out, const T* __restrict first, int64_t n) {
+TG_ALWAYS_INLINE void add_scaled_row_body(T* out, const T* in, T scale, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = out[c] + scale * in[c];
+}
+
+template <class T>
+TG_ALWAYS_INLINE void zero_plus_row_body(T* out, const T* first, int64_t n) {
   for (int64_t c = 0; c < n; ++c) out[c] = T(0) + first[c];
 }
 
@@ -60,6 +67,12 @@ TG_ALWAYS_INLINE void zero_plus_row_body(T* __restrict out, const T* __restrict 
 
 TG_VECTOR_CLONES void add_row(float* sum, const float* next, int64_t n) { add_row_body(sum, next, n); }
 TG_VECTOR_CLONES void add_row(double* sum, const double* next, int64_t n) { add_row_body(sum, next, n); }
+TG_VECTOR_CLONES void add_scaled_row(float* out, const float* in, float scale, int64_t n) {
+  add_scaled_row_body(out, in, scale, n);
+}
+TG_VECTOR_CLONES void add_scaled_row(double* out, const double* in, double scale, int64_t n) {
+  add_scaled_row_body(out, in, scale, n);
+}
 TG_VECTOR_CLONES void zero_plus_row(float* out, const float* first, int64_t n) { zero_plus_row_body(out, first, n); }
 TG_VECTOR_CLONES void zero_plus_row(double* out, const double* first, int64_t n) { zero_plus_row_body(out, first, n); }
 

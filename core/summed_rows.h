@@ -58,12 +58,18 @@ class SummedRows {
   std::vector<int64_t> rank_position_;  // empty, or the distinct positions when key_ holds ranks
 };
 
-// sum[c] += next[c], and out[c] = 0 + first[c], for c < n: for float and double
+// Row loops over c < n, for float and double
 // vectorised and cloned (Note [vector clones]).
 void add_row(float* sum, const float* next, int64_t n);
 void add_row(double* sum, const double* next, int64_t n);
 template <class T> void add_row(T* sum, const T* next, int64_t n) {
   for (int64_t c = 0; c < n; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
+}
+// out[c] = out[c] + scale * in[c] (dense += alpha * sparse, row by row).
+void add_scaled_row(float* out, const float* in, float scale, int64_t n);
+void add_scaled_row(double* out, const double* in, double scale, int64_t n);
+template <class T> void add_scaled_row(T* out, const T* in, T scale, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = static_cast<T>(out[c] + scale * in[c]);
 }
 void zero_plus_row(float* out, const float* first, int64_t n);
 void zero_plus_row(double* out, const double* first, int64_t n);
