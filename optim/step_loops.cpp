@@ -1,7 +1,7 @@
 // The optimizer steps' element loops (step_loops.h). Notation as in each optimizer's
 // file: d is the gradient after maximize and weight decay. Every option that changes the
 // formula is a template flag (core::with_flags), so each loop body is branch-free and
-// vectorises; the shells below are cloned for AVX2 (Note [vector clones]).
+// vectorises; the shells below are cloned for AVX-512 and AVX2 (Note [vector clones]).
 #include "step_loops.h"
 
 #include <cmath>

@@ -2,12 +2,12 @@
 // The element loops of the optimizer steps: one pass over n elements of a parameter and
 // its state, reading and writing each array once. A dense step runs a loop over the whole
 // parameter; a sparse step runs it over each summed row (n = the row's width). Each
-// loop is vectorised and cloned for AVX2 (Note [vector clones] in core/simd.h).
+// loop is vectorised and cloned for AVX-512 and AVX2 (Note [vector clones] in core/simd.h).
 //
 // The pointers are to distinct arrays (the callers make sure a gradient never shares
 // memory with the parameter it updates; see row_kernels.cpp). Each formula is evaluated
-// in PyTorch's order, as the scalar code of row_kernels.cpp's history did: the results
-// are the same to the last bit.
+// in PyTorch's order, one rounding per operation: the vector lanes give the same bits
+// as a scalar loop would.
 #include <cstdint>
 
 namespace tg::optim::kernels {
