@@ -130,48 +130,33 @@ TG_ALWAYS_INLINE void rmsprop_body(T* __restrict theta, const T* __restrict g, T
 
 }  // namespace
 
-TG_VECTOR_CLONES void sgd_loop(float* param, const float* grad, float* buffer, int64_t n, const SGDLoop<float>& k) {
-  sgd_body(param, grad, buffer, n, k);
-}
-TG_VECTOR_CLONES void sgd_loop(double* param, const double* grad, double* buffer, int64_t n,
-                               const SGDLoop<double>& k) {
-  sgd_body(param, grad, buffer, n, k);
-}
-
-TG_VECTOR_CLONES void adagrad_loop(float* param, const float* grad, float* sum, int64_t n,
-                                   const AdagradLoop<float>& k) {
-  adagrad_body(param, grad, sum, n, k);
-}
-TG_VECTOR_CLONES void adagrad_loop(double* param, const double* grad, double* sum, int64_t n,
-                                   const AdagradLoop<double>& k) {
-  adagrad_body(param, grad, sum, n, k);
-}
-
-TG_VECTOR_CLONES void sparse_adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n,
-                                       const SparseAdamLoop<float>& k) {
-  sparse_adam_body(param, grad, exp_avg, exp_avg_sq, n, k);
-}
-TG_VECTOR_CLONES void sparse_adam_loop(double* param, const double* grad, double* exp_avg, double* exp_avg_sq,
-                                       int64_t n, const SparseAdamLoop<double>& k) {
-  sparse_adam_body(param, grad, exp_avg, exp_avg_sq, n, k);
-}
-
-TG_VECTOR_CLONES void adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
-                                float* max_exp_avg_sq, int64_t n, const AdamLoop<float>& k) {
-  adam_body(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, n, k);
-}
-TG_VECTOR_CLONES void adam_loop(double* param, const double* grad, double* exp_avg, double* exp_avg_sq,
-                                double* max_exp_avg_sq, int64_t n, const AdamLoop<double>& k) {
-  adam_body(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, n, k);
-}
-
-TG_VECTOR_CLONES void rmsprop_loop(float* param, const float* grad, float* square_avg, float* grad_avg,
-                                   float* buffer, int64_t n, const RMSpropLoop<float>& k) {
-  rmsprop_body(param, grad, square_avg, grad_avg, buffer, n, k);
-}
-TG_VECTOR_CLONES void rmsprop_loop(double* param, const double* grad, double* square_avg, double* grad_avg,
-                                   double* buffer, int64_t n, const RMSpropLoop<double>& k) {
-  rmsprop_body(param, grad, square_avg, grad_avg, buffer, n, k);
-}
+TG_VECTOR_CLONES(sgd_loop, sgd_body, (float* p, const float* g, float* b, int64_t n, const SGDLoop<float>& k),
+                 (p, g, b, n, k))
+TG_VECTOR_CLONES(sgd_loop, sgd_body, (double* p, const double* g, double* b, int64_t n, const SGDLoop<double>& k),
+                 (p, g, b, n, k))
+TG_VECTOR_CLONES(adagrad_loop, adagrad_body,
+                 (float* p, const float* g, float* s, int64_t n, const AdagradLoop<float>& k), (p, g, s, n, k))
+TG_VECTOR_CLONES(adagrad_loop, adagrad_body,
+                 (double* p, const double* g, double* s, int64_t n, const AdagradLoop<double>& k), (p, g, s, n, k))
+TG_VECTOR_CLONES(sparse_adam_loop, sparse_adam_body,
+                 (float* p, const float* g, float* m, float* v, int64_t n, const SparseAdamLoop<float>& k),
+                 (p, g, m, v, n, k))
+TG_VECTOR_CLONES(sparse_adam_loop, sparse_adam_body,
+                 (double* p, const double* g, double* m, double* v, int64_t n, const SparseAdamLoop<double>& k),
+                 (p, g, m, v, n, k))
+TG_VECTOR_CLONES(adam_loop, adam_body,
+                 (float* p, const float* g, float* m, float* v, float* v_max, int64_t n, const AdamLoop<float>& k),
+                 (p, g, m, v, v_max, n, k))
+TG_VECTOR_CLONES(adam_loop, adam_body,
+                 (double* p, const double* g, double* m, double* v, double* v_max, int64_t n,
+                  const AdamLoop<double>& k),
+                 (p, g, m, v, v_max, n, k))
+TG_VECTOR_CLONES(rmsprop_loop, rmsprop_body,
+                 (float* p, const float* g, float* sq, float* ga, float* b, int64_t n, const RMSpropLoop<float>& k),
+                 (p, g, sq, ga, b, n, k))
+TG_VECTOR_CLONES(rmsprop_loop, rmsprop_body,
+                 (double* p, const double* g, double* sq, double* ga, double* b, int64_t n,
+                  const RMSpropLoop<double>& k),
+                 (p, g, sq, ga, b, n, k))
 
 }  // namespace tg::optim::kernels
