@@ -85,27 +85,27 @@ bool Tensor::is_coalesced() const { return parts(*this, "is_coalesced").coalesce
 Tensor Tensor::coalesce() const {
   if (parts(*this, "coalesce").coalesced) return *this;
   const core::SummedRows rows(*this, dtype());
-  const int64_t n_unique = rows.rows(), sparse_dim = this->sparse_dim(), width = rows.width();
+  const int64_t n_unique = rows.rows(), sparse_dim = this->sparse_dim();
   Tensor new_idx = core::make_tensor({sparse_dim, n_unique}, kInt64);
   Shape value_shape = values().sizes();
   value_shape[0] = n_unique;
   Tensor new_vals = core::make_tensor(value_shape, dtype());
   int64_t* dst_idx = new_idx.data_ptr<int64_t>();
+  // With one sparse dim the positions are the indices; otherwise they are unravelled.
+  std::vector<int64_t> positions(sparse_dim == 1 ? 0 : n_unique);
   dispatch(dtype(), [&]<class T>() {
-    T* dst = static_cast<T*>(new_vals.raw_data());
-    int64_t u = 0;
-    rows.for_each<T>([&](int64_t position, const T* summed) {
-      for (int64_t d = sparse_dim - 1; d >= 0; --d) {  // the position back into indices
-        dst_idx[d * n_unique + u] = position % size(d);
-        position /= size(d);
-      }
-      // 0 + sum, as PyTorch sums into zeros: the same value, except that a row summing
-      // to -0.0 comes out +0.0.
-      T* out_row = dst + u * width;
-      for (int64_t j = 0; j < width; ++j) out_row[j] = static_cast<T>(T(0) + summed[j]);
-      ++u;
-    });
+    rows.write_sums(sparse_dim == 1 ? dst_idx : positions.data(), static_cast<T*>(new_vals.raw_data()));
   });
+  if (sparse_dim > 1) {
+    const Shape& size = sizes();
+    for (int64_t u = 0; u < n_unique; ++u) {
+      int64_t position = positions[u];
+      for (int64_t d = sparse_dim - 1; d >= 0; --d) {
+        dst_idx[d * n_unique + u] = position % size[d];
+        position /= size[d];
+      }
+    }
+  }
   return sparse_coo_tensor(new_idx, new_vals, sizes(), /*is_coalesced=*/true);
 }
 
@@ -153,7 +153,10 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
   const int64_t nnz = idx.size(1);
   if (nnz == 0) return;
   const int64_t row = vals.numel() / nnz;
-  const std::vector<int64_t> position = linear_positions(idx, sparse.sizes());
+  // With one sparse dim (an embedding's gradient) the indices are the positions.
+  const bool one_dim = idx.size(0) == 1;
+  const std::vector<int64_t> positions = one_dim ? std::vector<int64_t>{} : linear_positions(idx, sparse.sizes());
+  const int64_t* position = one_dim ? idx.data_ptr<int64_t>() : positions.data();
   // Rows of the dense tensor: its sparse dims flattened. A strided destination is
   // reached through a contiguous staging copy only when it must be.
   const Tensor target = contiguous(dense);
@@ -167,10 +170,8 @@ void add_sparse_into(const Tensor& dense, const Tensor& sparse, double alpha) {
       if (k + kPrefetchAhead < nnz) prefetch_bytes(out + position[k + kPrefetchAhead] * row, row * sizeof(T));
       T* out_row = out + position[k] * row;
       const T* in_row = in + k * row;
-      if (alpha == 1.0)
-        for (int64_t j = 0; j < row; ++j) out_row[j] = static_cast<T>(out_row[j] + in_row[j]);
-      else
-        for (int64_t j = 0; j < row; ++j) out_row[j] = static_cast<T>(out_row[j] + scale * in_row[j]);
+      if (alpha == 1.0) add_row(out_row, in_row, row);
+      else add_scaled_row(out_row, in_row, scale, row);
     }
   });
   if (!target.is_same(dense)) copy_into(dense, target);

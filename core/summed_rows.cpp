@@ -1,55 +1,117 @@
 // Grouping a sparse tensor's entries by row (Note [summed rows] in summed_rows.h).
 #include "summed_rows.h"
 
-#include <algorithm>
-#include <numeric>
+#include <bit>
+#include <cstring>
 #include <utility>
 
-#include "kernels.h"
+#include "layout.h"
+#include "simd.h"
 #include "sparse.h"
 
 namespace tg::core {
 
 namespace {
 
-// Sorts the entries by position, stably (entries of one row keep their original order):
-// an LSD radix sort, one counting pass per 8 bits a position can have (two for a table
-// of up to 65536 rows, three up to 2^24). order and position come back permuted alike.
-void sort_by_position(std::vector<int64_t>& order, std::vector<int64_t>& position, int64_t max_position) {
-  constexpr int kDigitBits = 8;
-  constexpr int64_t kBuckets = int64_t{1} << kDigitBits;
-  const int64_t n = static_cast<int64_t>(order.size());
-  std::vector<int64_t> order_out(n), position_out(n);
-  for (int shift = 0; shift < 64 && (max_position >> shift) > 0; shift += kDigitBits) {
-    int64_t start[kBuckets] = {};
-    for (int64_t k = 0; k < n; ++k) ++start[(position[k] >> shift) & (kBuckets - 1)];
-    if (*std::max_element(start, start + kBuckets) == n) continue;  // one digit for all: nothing moves
-    for (int64_t b = 0, total = 0; b < kBuckets; ++b) total += std::exchange(start[b], total);
-    for (int64_t k = 0; k < n; ++k) {
-      const int64_t to = start[(position[k] >> shift) & (kBuckets - 1)]++;
-      order_out[to] = order[k];
-      position_out[to] = position[k];
-    }
-    order.swap(order_out);
-    position.swap(position_out);
+// Below this many entries a comparison sort beats the radix sort's bucket counts.
+constexpr int64_t kRadixMinEntries = 256;
+// At most 2^11 buckets per digit: the counts stay in L1, and a table of up to 2^22 rows
+// sorts in two passes.
+constexpr int kMaxDigitBits = 11;
+
+// Sorts keys (position << shift | entry) by position, with an LSD radix sort over the
+// position's bits only: one counting pass for all digits, then one scatter per digit,
+// skipping a digit that every key shares. Each key is unique (its entry) and the
+// scatters are stable, so the entries of one row stay in their original order.
+void sort_by_position(std::vector<uint64_t>& key, int shift, int position_bits) {
+  const int64_t n = static_cast<int64_t>(key.size());
+  if (n < kRadixMinEntries) {
+    std::sort(key.begin(), key.end());  // unique keys: the entry breaks ties, so stable
+    return;
   }
+  const int passes = (position_bits + kMaxDigitBits - 1) / kMaxDigitBits;
+  const int digit_bits = (position_bits + passes - 1) / passes;
+  const int64_t buckets = int64_t{1} << digit_bits;
+  const uint64_t mask = static_cast<uint64_t>(buckets - 1);
+  std::vector<int64_t> count(static_cast<size_t>(passes * buckets), 0);
+  for (const uint64_t k : key)
+    for (int p = 0; p < passes; ++p) ++count[p * buckets + ((k >> (shift + p * digit_bits)) & mask)];
+  std::vector<uint64_t> out(key.size());
+  for (int p = 0; p < passes; ++p) {
+    int64_t* start = count.data() + p * buckets;
+    if (*std::max_element(start, start + buckets) == n) continue;  // one digit for all: nothing moves
+    for (int64_t b = 0, total = 0; b < buckets; ++b) total += std::exchange(start[b], total);
+    const int digit_shift = shift + p * digit_bits;
+    for (const uint64_t k : key) out[start[(k >> digit_shift) & mask]++] = k;
+    key.swap(out);
+  }
+}
+
+// No __restrict: dense += sparse may be handed overlapping rows; the compiler checks
+// for overlap at run time and takes the vector loop when there is none.
+template <class T> TG_ALWAYS_INLINE void add_row_body(T* sum, const T* next, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) sum[c] = sum[c] + next[c];
+}
+
+template <class T>
+TG_ALWAYS_INLINE void add_scaled_row_body(T* out, const T* in, T scale, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = out[c] + scale * in[c];
+}
+
+template <class T>
+TG_ALWAYS_INLINE void zero_plus_row_body(T* out, const T* first, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = T(0) + first[c];
 }
 
 }  // namespace
 
+TG_VECTOR_CLONES(add_row, add_row_body, (float* sum, const float* next, int64_t n), (sum, next, n))
+TG_VECTOR_CLONES(add_row, add_row_body, (double* sum, const double* next, int64_t n), (sum, next, n))
+TG_VECTOR_CLONES(add_scaled_row, add_scaled_row_body, (float* out, const float* in, float scale, int64_t n),
+                 (out, in, scale, n))
+TG_VECTOR_CLONES(add_scaled_row, add_scaled_row_body, (double* out, const double* in, double scale, int64_t n),
+                 (out, in, scale, n))
+TG_VECTOR_CLONES(zero_plus_row, zero_plus_row_body, (float* out, const float* first, int64_t n), (out, first, n))
+TG_VECTOR_CLONES(zero_plus_row, zero_plus_row_body, (double* out, const double* first, int64_t n), (out, first, n))
+
 SummedRows::SummedRows(const Tensor& sparse, Dtype dtype) : values_(contiguous(cast(sparse.values(), dtype))) {
   for (int64_t d = sparse.sparse_dim(); d < sparse.dim(); ++d) width_ *= sparse.size(d);
-  position_ = linear_positions(sparse.indices(), sparse.sizes());
-  const int64_t entries = static_cast<int64_t>(position_.size());
-  order_.resize(entries);
-  std::iota(order_.begin(), order_.end(), 0);
-  if (!sparse.is_coalesced() && !std::is_sorted(position_.begin(), position_.end())) {
-    int64_t table_rows = 1;
-    for (int64_t d = 0; d < sparse.sparse_dim(); ++d) table_rows *= sparse.size(d);
-    sort_by_position(order_, position_, table_rows - 1);
+  const Tensor indices = sparse.indices();
+  const int64_t entries = indices.size(1), sparse_dim = indices.size(0);
+  int64_t table_rows = 1;
+  for (int64_t d = 0; d < sparse_dim; ++d) table_rows *= sparse.size(d);
+  shift_ = entries > 1 ? std::bit_width(static_cast<uint64_t>(entries - 1)) : 0;
+  const int position_bits = table_rows > 1 ? std::bit_width(static_cast<uint64_t>(table_rows - 1)) : 0;
+  std::vector<int64_t> positions;
+  const int64_t* row_of = nullptr;  // row_of[k]: entry k's position (or rank, below)
+  if (sparse_dim == 1) {  // the common case (an embedding table): the indices are the positions
+    row_of = indices.data_ptr<int64_t>();
+  } else {
+    positions = linear_positions(indices, sparse.sizes());
+    row_of = positions.data();
   }
+  if (shift_ + position_bits > 64) {
+    // A position and an entry number do not share 64 bits (a table of over 2^40 rows
+    // for a million entries): the key holds the position's rank among the distinct
+    // positions instead, and rank_position_ maps it back.
+    rank_position_.assign(row_of, row_of + entries);
+    std::sort(rank_position_.begin(), rank_position_.end());
+    rank_position_.erase(std::unique(rank_position_.begin(), rank_position_.end()), rank_position_.end());
+    std::vector<int64_t> rank(entries);  // < entries: with the entry, 2 * shift_ bits (nnz < 2^32)
+    for (int64_t k = 0; k < entries; ++k)
+      rank[k] = std::lower_bound(rank_position_.begin(), rank_position_.end(), row_of[k]) - rank_position_.begin();
+    positions = std::move(rank);
+    row_of = positions.data();
+  }
+  key_.resize(entries);
+  for (int64_t k = 0; k < entries; ++k) key_[k] = static_cast<uint64_t>(row_of[k]) << shift_ | k;
+  if (!sparse.is_coalesced() && !std::is_sorted(key_.begin(), key_.end())) {
+    const int key_bits = rank_position_.empty() ? position_bits : shift_;
+    sort_by_position(key_, shift_, key_bits);
+  }
+  start_.reserve(entries + 1);
   for (int64_t k = 0; k < entries; ++k)
-    if (k == 0 || position_[k] != position_[k - 1]) start_.push_back(k);
+    if (k == 0 || (key_[k] >> shift_) != (key_[k - 1] >> shift_)) start_.push_back(k);
   start_.push_back(entries);
 }
 

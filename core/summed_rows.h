@@ -37,36 +37,79 @@ class SummedRows {
     for_each<T>(fn, [](int64_t) {});
   }
 
+  // coalesce()'s output: for each distinct row u, in ascending position, positions[u]
+  // and out[u * width() ...] = 0 + its sum (PyTorch sums into zeros: the same values,
+  // except that a row summing to -0.0 comes out +0.0). Written in place, row by row:
+  // (0 + a) + b + ... is 0 + (a + b + ...) to the bit, -0.0 and NaNs included.
+  template <class T> void write_sums(int64_t* positions, T* out) const;
+
  private:
-  Tensor values_;                  // contiguous, in the requested dtype
+  int64_t position(int64_t k) const {
+    const auto key = static_cast<int64_t>(key_[k] >> shift_);
+    return rank_position_.empty() ? key : rank_position_[key];
+  }
+  int64_t entry(int64_t k) const { return static_cast<int64_t>(key_[k] & ((uint64_t{1} << shift_) - 1)); }
+
+  Tensor values_;              // contiguous, in the requested dtype
   int64_t width_ = 1;
-  std::vector<int64_t> order_;     // entries grouped by row: ascending position, stable
-  std::vector<int64_t> position_;  // position_[k]: the row of entry order_[k]
-  std::vector<int64_t> start_;     // row u is order_[start_[u]] .. order_[start_[u + 1] - 1]
+  int shift_ = 0;              // key_[k] = position << shift_ | entry, entry < 2^shift_ (or rank: see the .cpp)
+  std::vector<uint64_t> key_;  // grouped by row: ascending position, entries in their order
+  std::vector<int64_t> start_; // row u is key_[start_[u]] .. key_[start_[u + 1] - 1]
+  std::vector<int64_t> rank_position_;  // empty, or the distinct positions when key_ holds ranks
 };
+
+// Row loops over c < n, for float and double
+// vectorised and cloned (Note [vector clones]).
+void add_row(float* sum, const float* next, int64_t n);
+void add_row(double* sum, const double* next, int64_t n);
+template <class T> void add_row(T* sum, const T* next, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
+}
+// out[c] = out[c] + scale * in[c] (dense += alpha * sparse, row by row).
+void add_scaled_row(float* out, const float* in, float scale, int64_t n);
+void add_scaled_row(double* out, const double* in, double scale, int64_t n);
+template <class T> void add_scaled_row(T* out, const T* in, T scale, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = static_cast<T>(out[c] + scale * in[c]);
+}
+void zero_plus_row(float* out, const float* first, int64_t n);
+void zero_plus_row(double* out, const double* first, int64_t n);
+template <class T> void zero_plus_row(T* out, const T* first, int64_t n) {
+  for (int64_t c = 0; c < n; ++c) out[c] = static_cast<T>(T(0) + first[c]);
+}
 
 template <class T, class Fn, class Prefetch> void SummedRows::for_each(Fn&& fn, Prefetch&& prefetch) const {
   const T* values = static_cast<const T*>(values_.raw_data());
-  const int64_t entries = static_cast<int64_t>(order_.size());
+  const int64_t entries = static_cast<int64_t>(key_.size());
   const auto sum = std::make_unique<T[]>(width_);
   int64_t ahead = 0;
   for (int64_t u = 0; u < rows(); ++u) {
     const int64_t first = start_[u], end = start_[u + 1];
     for (; ahead < std::min(entries, first + kPrefetchAhead); ++ahead) {
-      prefetch(position_[ahead]);
-      prefetch_bytes(values + order_[ahead] * width_, static_cast<size_t>(width_) * sizeof(T));
+      prefetch(position(ahead));
+      prefetch_bytes(values + entry(ahead) * width_, static_cast<size_t>(width_) * sizeof(T));
     }
-    const T* row = values + order_[first] * width_;
+    const T* row = values + entry(first) * width_;
     if (end - first == 1) {  // a single entry: its own values, no copy
-      fn(position_[first], row);
+      fn(position(first), row);
       continue;
     }
     std::copy(row, row + width_, sum.get());
-    for (int64_t k = first + 1; k < end; ++k) {
-      const T* next = values + order_[k] * width_;
-      for (int64_t c = 0; c < width_; ++c) sum[c] = static_cast<T>(sum[c] + next[c]);
-    }
-    fn(position_[first], static_cast<const T*>(sum.get()));
+    for (int64_t k = first + 1; k < end; ++k) add_row(sum.get(), values + entry(k) * width_, width_);
+    fn(position(first), static_cast<const T*>(sum.get()));
+  }
+}
+
+template <class T> void SummedRows::write_sums(int64_t* positions, T* out) const {
+  const T* values = static_cast<const T*>(values_.raw_data());
+  const int64_t entries = static_cast<int64_t>(key_.size());
+  for (int64_t u = 0; u < rows(); ++u) {
+    const int64_t first = start_[u], end = start_[u + 1];
+    if (first + kPrefetchAhead < entries)
+      prefetch_bytes(values + entry(first + kPrefetchAhead) * width_, static_cast<size_t>(width_) * sizeof(T));
+    positions[u] = position(first);
+    T* row = out + u * width_;
+    zero_plus_row(row, values + entry(first) * width_, width_);
+    for (int64_t k = first + 1; k < end; ++k) add_row(row, values + entry(k) * width_, width_);
   }
 }
 

@@ -165,6 +165,19 @@ TEST_CASE("coalesce over a table of 2.1 million rows sums each row's entries in 
   }
 }
 
+TEST_CASE("coalesce over a table of 4e18 rows, positions too wide to share 64 bits with an entry number") {
+  // Two sparse dims (2e9, 2e9): positions need 62 bits, 5 entries 3 more.
+  const int64_t big = 2000000000, last = big - 1;
+  const tg::Tensor s = tg::sparse_coo_tensor(
+      tg::from_vector(std::vector<int64_t>{3, 0, 3, last, 0, 1, last, 1, 5, last}, {2, 5}),
+      tg::tensor({{1.f, 2.f}, {10.f, 20.f}, {100.f, 200.f}, {1000.f, 2000.f}, {3.f, 4.f}}), {big, big, 2});
+  const tg::Tensor c = s.coalesce();
+  REQUIRE(c._nnz() == 3);
+  // (0, last): entries 1 and 4; (3, 1): entries 0 and 2; (last, 5): entry 3.
+  CHECK(c.indices().to_vector<int64_t>() == std::vector<int64_t>{0, 3, last, last, 1, 5});
+  CHECK(c.values().to_vector<float>() == std::vector<float>{13, 24, 101, 202, 1000, 2000});
+}
+
 TEST_CASE("coalesce turns a row summing to -0.0 into +0.0, as PyTorch sums into zeros") {
   const tg::Tensor s = tg::sparse_coo_tensor(tg::tensor({{1, 0, 1}}), tg::tensor({-0.0f, -0.0f, -0.0f}), {2});
   const std::vector<float> sums = s.coalesce().values().to_vector<float>();

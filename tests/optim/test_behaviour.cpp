@@ -228,6 +228,18 @@ TEST_CASE("a non-contiguous parameter is updated through its strides") {
   CHECK(base.to_vector<double>() == std::vector<double>{0, -1, 0, -1, 0, -1});  // storage is shared
 }
 
+TEST_CASE("a gradient that is the parameter itself is read before the step writes it") {
+  // d = p: SGD takes p - 0.25 p; with momentum the first buffer is d itself.
+  for (const double momentum : {0.0, 0.9}) {
+    CAPTURE(momentum);
+    tg::Tensor p = tg::tensor({1.0f, 2.0f, 4.0f}).requires_grad_();
+    SGD opt({p}, SGDOptions(0.25).momentum(momentum));
+    p.mutable_grad() = p.detach();
+    opt.step();
+    CHECK(p.detach().to_vector<float>() == std::vector<float>{0.75f, 1.5f, 3.0f});
+  }
+}
+
 TEST_CASE("step bumps the parameter's version") {
   tg::Tensor w = tg::zeros({2}, tg::kFloat64).requires_grad_();
   SGD sgd({w}, SGDOptions(0.1));
