@@ -57,6 +57,19 @@ Tensor squeeze_fresh_row(const Tensor& fresh) {
                 [](const Tensor& grad) -> Gradients { return {grad.unsqueeze(0)}; });
 }
 
+// Note [gradient in the operand's layout]
+// When an operand of mm or bmm is a transposed view (its last two dims swapped, as
+// v.transpose(1, 2) is), its gradient is computed as the transposed product and handed
+// back as a transposed view: (A^T G)^T = G^T A, the same values with the operand's
+// layout. The backward of the transpose then receives a contiguous tensor, and the
+// consumer behind it (an embedding lookup's sparse gradient) copies nothing; the
+// product itself runs along unit-stride rows. PyTorch's mm backward makes the same choice.
+bool transposed_matrix(const Tensor& t) {
+  const int64_t d = t.dim();
+  const int64_t rows = t.size(d - 2), cols = t.size(d - 1);
+  return rows > 1 && cols > 1 && t.strides()[d - 2] == 1 && t.strides()[d - 1] >= rows;
+}
+
 Shape concat(Shape front, const Shape& back) {
   front.insert(front.end(), back.begin(), back.end());
   return front;
@@ -110,13 +123,15 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   Tensor out = core::mm(a, b);
   if (!should_record({a, b})) return out;
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const bool a_t = transposed_matrix(a), b_t = transposed_matrix(b);
   const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
   return record("MmBackward0", out, {a, b},
-                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
-                  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed
+                [sa, sb, need_a, need_b, a_t, b_t](const Tensor& grad) -> Gradients {
+                  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed.
+                  // A transposed operand gets its gradient transposed (Note [gradient in the operand's layout]).
                   Tensor grad_a, grad_b;
-                  if (need_a) grad_a = core::mm(grad, sb.get().t());
-                  if (need_b) grad_b = core::mm(sa.get().t(), grad);
+                  if (need_a) grad_a = a_t ? core::mm(sb.get(), grad.t()).t() : core::mm(grad, sb.get().t());
+                  if (need_b) grad_b = b_t ? core::mm(grad.t(), sa.get()).t() : core::mm(sa.get().t(), grad);
                   return {grad_a, grad_b};
                 }, {.saved = {sa, sb}});
 }
@@ -133,12 +148,18 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   Tensor out = core::bmm(a, b);
   if (!should_record({a, b})) return out;
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
+  const bool a_t = transposed_matrix(a), b_t = transposed_matrix(b);
   const SavedTensor sa(need_b ? a : Tensor()), sb(need_a ? b : Tensor());
   return record("BmmBackward0", out, {a, b},
-                [sa, sb, need_a, need_b](const Tensor& grad) -> Gradients {
+                [sa, sb, need_a, need_b, a_t, b_t](const Tensor& grad) -> Gradients {
+                  // Note [gradient in the operand's layout] for a transposed operand.
                   Tensor grad_a, grad_b;
-                  if (need_a) grad_a = core::bmm(grad, sb.get().transpose(1, 2));
-                  if (need_b) grad_b = core::bmm(sa.get().transpose(1, 2), grad);
+                  if (need_a)
+                    grad_a = a_t ? core::bmm(sb.get(), grad.transpose(1, 2)).transpose(1, 2)
+                                 : core::bmm(grad, sb.get().transpose(1, 2));
+                  if (need_b)
+                    grad_b = b_t ? core::bmm(grad.transpose(1, 2), sa.get()).transpose(1, 2)
+                                 : core::bmm(sa.get().transpose(1, 2), grad);
                   return {grad_a, grad_b};
                 }, {.saved = {sa, sb}});
 }
