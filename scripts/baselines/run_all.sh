@@ -4,6 +4,10 @@
 # that changes in machine load spread over all of them; then each run's vectors are
 # scored and the medians printed as a Markdown table (summarize.py).
 #   scripts/baselines/run_all.sh [RUNS] [THREADS...]     # THREADS default: 1
+# ROUNDS_PARALLEL=1 starts the RUNS rounds at once (each still runs its tools one after
+# another): on a machine shared with other work the CPU-time figures stay valid and the
+# whole takes a third of the wall time. TAPEGRAD_WORD2VEC names the binary (default
+# build/examples/tapegrad-word2vec).
 # Every run is timed by GNU time: its CPU seconds (user + sys, all threads, the whole
 # process: reading the corpus included) and its peak RSS. Vectors and logs go to
 # data/baselines/ (gitignored); results.txt holds one line per run, eval.txt the scores.
@@ -35,8 +39,8 @@ timed() {
     tail -1 "$out/results.txt" >&2
 }
 
-r=1
-while [ "$r" -le "$runs" ]; do
+run_round() {
+    r=$1
     for t in $threads_list; do
         for step in window pair; do
             timed "tapegrad-$step-t$t-r$r" sh scripts/baselines/tapegrad_skipgram.sh "$bin" "$step" data/corpus.txt \
@@ -46,8 +50,14 @@ while [ "$r" -le "$runs" ]; do
             "$out/gensim-t$t-r$r" "$t"
         timed "fasttext-t$t-r$r" sh scripts/baselines/fasttext_skipgram.sh data/corpus.txt "$out/fasttext-t$t-r$r" "$t"
     done
+}
+
+r=1
+while [ "$r" -le "$runs" ]; do
+    if [ "${ROUNDS_PARALLEL:-0}" = 1 ]; then run_round "$r" & else run_round "$r"; fi
     r=$((r + 1))
 done
+wait
 for vec in "$out"/*.vec; do
     echo "$(basename "$vec" .vec) $(/usr/bin/python3 scripts/eval_vectors.py "$vec" --eval-dir data/eval --oneline)"
 done >"$out/eval.txt"
