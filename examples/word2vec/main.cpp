@@ -36,7 +36,7 @@ void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
   train->add_option("--step", o.step, "window: one block product per window, negatives shared by its "
                                       "context words; pair: K negatives per (center, context) pair")
       ->capture_default_str();
-  train->add_option("--batch", o.batch, "(center, context) pairs per step (default: 256 window, 64 pair)");
+  train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
   train->add_option("--log", o.log, "write a CSV of progress: tokens,loss,lr,words_per_sec");
   train->add_option("--save-model", o.save_model, "checkpoint file, written after every epoch");

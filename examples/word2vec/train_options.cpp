@@ -97,16 +97,12 @@ double default_lr(const std::string& optimizer) {
 
 double start_lr(const TrainOptions& opts) { return opts.lr ? *opts.lr : default_lr(opts.optimizer); }
 
-int64_t default_batch(const std::string& step) { return step == "pair" ? 64 : 256; }
-
-int64_t batch_size(const TrainOptions& opts) { return opts.batch ? *opts.batch : default_batch(opts.step); }
-
 void check_options(const TrainOptions& opts) {
   check_range("--dim", opts.dim, 1, Limits::max_dim);
   check_range("--window", opts.window, 1, Limits::max_window);
   check_range("--negative", opts.negative, 1, Limits::max_negative);
   check_range("--epochs", opts.epochs, 1, Limits::max_epochs);
-  check_range("--batch", batch_size(opts), 1, Limits::max_batch);
+  check_range("--batch", opts.batch, 1, Limits::max_batch);
   check_range("--threads", opts.threads, 1, Limits::max_threads);
   if (opts.min_count < 0)
     throw tg::ValueError(fmt::format("train: --min-count = {} is negative; expected 0 or more (0 and 1 keep every "
@@ -122,12 +118,11 @@ void check_options(const TrainOptions& opts) {
                                      opts.optimizer));
   if (opts.step != "window" && opts.step != "pair")
     throw tg::ValueError(fmt::format("train: --step = '{}' is unknown; expected window or pair", opts.step));
-  const int64_t batch = batch_size(opts);
-  const int64_t step_floats = batch * (1 + opts.negative) * opts.dim;  // < 2^44 within the ranges above
+  const int64_t step_floats = opts.batch * (1 + opts.negative) * opts.dim;  // < 2^44 within the ranges above
   if (step_floats > Limits::max_step_floats)
     throw tg::ValueError(fmt::format("train: --batch * (1 + --negative) * --dim = {} * {} * {} = {} floats per step "
                                      "is too large; expected at most {} (lower --batch)",
-                                     batch, 1 + opts.negative, opts.dim, step_floats, Limits::max_step_floats));
+                                     opts.batch, 1 + opts.negative, opts.dim, step_floats, Limits::max_step_floats));
 }
 
 void check_paths(const TrainOptions& opts) {

@@ -19,7 +19,7 @@ struct TrainOptions {
   int threads = 1;
   std::string optimizer = "sgd";  // sgd | sparse_adam | adagrad
   std::string step = "window";    // window | pair (trainer.cpp, Note [Window step])
-  std::optional<int64_t> batch;   // (center, context) pairs per step; unset: default_batch(step)
+  int64_t batch = 64;             // (center, context) pairs per step
   uint64_t seed = 1;
   std::string log;                // CSV: tokens,loss,lr,words_per_sec
   std::string save_model;         // checkpoint written after every epoch
@@ -48,11 +48,6 @@ struct Limits {
 double default_lr(const std::string& optimizer);
 // opts.lr if set, else default_lr(opts.optimizer).
 double start_lr(const TrainOptions& opts);
-// The (center, context) pairs per step each --step trains well with: 256 window, 64 pair
-// (examples/word2vec/README.md, "Speed").
-int64_t default_batch(const std::string& step);
-// opts.batch if set, else default_batch(opts.step).
-int64_t batch_size(const TrainOptions& opts);
 
 // Every numeric flag in its range, lr finite and > 0, a known optimizer: tg::ValueError
 // "train: --dim = 0 is out of range; expected 1 to 10000" otherwise.

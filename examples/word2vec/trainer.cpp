@@ -126,13 +126,13 @@ class Worker {
  public:
   Worker(Shared& shared, int id)
       : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1),
-        k1_(shared.opts.negative + 1), batch_(batch_size(shared.opts)), window_step_(shared.opts.step == "window") {
+        k1_(shared.opts.negative + 1), window_step_(shared.opts.step == "window") {
     if (window_step_) {
       groups_.resize(static_cast<size_t>(2 * s_.opts.window + 1));
       sign_ = make_sign(1);
     } else {
-      centers_.reserve(static_cast<size_t>(batch_));
-      targets_.reserve(static_cast<size_t>(batch_ * k1_));
+      centers_.reserve(static_cast<size_t>(s_.opts.batch));
+      targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
     }
   }
 
@@ -198,14 +198,14 @@ class Worker {
     const int32_t word = kept_[center];
     group.targets.push_back(word);
     for (int64_t k = 0; k < s_.opts.negative; ++k) group.targets.push_back(draw_negative(word));
-    if (static_cast<int64_t>(group.contexts.size()) >= batch_) flush_group(b);
+    if (static_cast<int64_t>(group.contexts.size()) >= s_.opts.batch) flush_group(b);
   }
 
   void add_pair(int32_t center, int32_t context) {
     centers_.push_back(center);
     targets_.push_back(context);
     for (int64_t k = 0; k < s_.opts.negative; ++k) targets_.push_back(draw_negative(context));
-    if (static_cast<int64_t>(centers_.size()) == batch_) flush_pairs();
+    if (static_cast<int64_t>(centers_.size()) == s_.opts.batch) flush_pairs();
   }
 
   // One window step on the group of windows with b context words.
@@ -273,7 +273,6 @@ class Worker {
   Shared& s_;
   Rng rng_;
   int64_t k1_;
-  int64_t batch_;  // pairs per step
   bool window_step_;
   std::vector<int32_t> kept_;
   std::vector<int64_t> centers_, targets_;  // the pair step's batch

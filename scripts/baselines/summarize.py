@@ -31,7 +31,9 @@ def main():
         if not line.strip():
             continue
         tool, f = fields(line)
-        groups.setdefault((tool, int(f["threads"])), []).append(f)
+        # One row per configuration: the run's name without its "-rN" (tool, step, flags, threads).
+        config = f["name"].rsplit("-r", 1)[0] if "name" in f else tool
+        groups.setdefault((config, int(f["threads"])), []).append(f)
     print("| tool | threads | runs | load1 | cpu words/sec/thread | wall words/sec/thread | own figure "
           "| cpu s | peak RSS MiB | auc | spearman | analogy |")
     print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -39,7 +41,7 @@ def main():
     for (tool, threads), runs in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         work = [int(f["tokens"]) * int(f["epochs"]) for f in runs]
         cpu = [float(f["cpu_s"]) for f in runs]
-        wall = [float(f["wall_s"]) for f in runs]
+        wall = [(w, float(f["wall_s"])) for w, f in zip(work, runs) if f.get("wall_s", "NA") != "NA"]
         own = [float(f["words_sec_thread"]) for f in runs if f.get("words_sec_thread")]
         rss = [int(f["rss_kb"]) / 1024 for f in runs]
         s = [scores.get(f["name"], {}) for f in runs]
@@ -48,7 +50,7 @@ def main():
             return f"{med(vals):.4f}" if vals else "-"
         loads = ",".join(f["load1"] for f in runs)
         print(f"| {tool} | {threads} | {len(runs)} | {loads} | {med(w / c for w, c in zip(work, cpu)):,.0f} "
-              f"| {med(w / t / threads for w, t in zip(work, wall)):,.0f} | {med(own):,.0f} | {med(cpu):.1f} "
+              f"| {med([w / t / threads for w, t in wall]) if wall else float('nan'):,.0f} | {med(own):,.0f} | {med(cpu):.1f} "
               f"| {med(rss):.0f} | {score('auc')} | {score('spearman')} | {score('analogy')} |")
 
 
