@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "layout.h"
+#include "prefetch.h"
 
 namespace tg::core {
 
@@ -82,8 +83,15 @@ Tensor gather_rows(const Tensor& table, const Tensor& indices) {
     const I* p = static_cast<const I*>(idx.raw_data());
     if (layout.rows_contiguous) {
       const size_t row_bytes = static_cast<size_t>(width) * esize;
-      for (int64_t i = 0; i < n; ++i)
-        std::memcpy(dst + i * row_bytes, src + static_cast<int64_t>(p[i]) * layout.row_stride * esize, row_bytes);
+      const int64_t row_step = layout.row_stride * static_cast<int64_t>(esize);
+      // Scattered rows of a large table miss the cache: ask for the row a few lookups
+      // ahead so its misses overlap this row's copy (word2vec's lookups live here).
+      for (int64_t i = 0; i < std::min(n, kPrefetchAhead); ++i)
+        prefetch_bytes(src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
+      for (int64_t i = 0; i < n; ++i) {
+        if (i + kPrefetchAhead < n) prefetch_bytes(src + static_cast<int64_t>(p[i + kPrefetchAhead]) * row_step, row_bytes);
+        std::memcpy(dst + i * row_bytes, src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
+      }
       return;
     }
     // A transposed or otherwise strided table: element by element.

@@ -79,6 +79,19 @@ Tensor squeeze_fresh_row(const Tensor& fresh) {
                 [](const Tensor& grad) -> Gradients { return {grad.unsqueeze(0)}; });
 }
 
+// Note [gradient in the operand's layout]
+// When an operand of mm or bmm is a transposed view (its last two dims swapped, as
+// v.transpose(1, 2) is), its gradient is computed as the transposed product and handed
+// back as a transposed view: (A^T G)^T = G^T A, the same values with the operand's
+// layout. The backward of the transpose then receives a contiguous tensor, and the
+// consumer behind it (an embedding lookup's sparse gradient) copies nothing; the
+// product itself runs along unit-stride rows. PyTorch's mm backward makes the same choice.
+bool transposed_matrix(const Tensor& t) {
+  const int64_t d = t.dim();
+  const int64_t rows = t.size(d - 2), cols = t.size(d - 1);
+  return rows > 1 && cols > 1 && t.strides()[d - 2] == 1 && t.strides()[d - 1] >= rows;
+}
+
 Shape concat(Shape front, const Shape& back) {
   front.insert(front.end(), back.begin(), back.end());
   return front;
@@ -113,11 +126,17 @@ Tensor mv(const Tensor& a, const Tensor& v) {
 Tensor mm(const Tensor& a, const Tensor& b) {
   check_product("mm", a, b, 2, 2);
   check_contracted("mm", a, b, a.size(1), b.size(0));
-  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed
+  const bool a_t = transposed_matrix(a), b_t = transposed_matrix(b);
+  // d(AB)/dA = grad B^T, d(AB)/dB = A^T grad; t() views reach BLAS untransposed. A
+  // transposed operand gets its gradient transposed (Note [gradient in the operand's layout]).
   return record_product(
       "MmBackward0", core::mm(a, b), a, b,
-      [](const Tensor& grad, const Tensor& saved_b) { return core::mm(grad, saved_b.t()); },
-      [](const Tensor& grad, const Tensor& saved_a) { return core::mm(saved_a.t(), grad); });
+      [a_t](const Tensor& grad, const Tensor& saved_b) {
+        return a_t ? core::mm(saved_b, grad.t()).t() : core::mm(grad, saved_b.t());
+      },
+      [b_t](const Tensor& grad, const Tensor& saved_a) {
+        return b_t ? core::mm(grad.t(), saved_a).t() : core::mm(saved_a.t(), grad);
+      });
 }
 
 // (B, M, K) x (B, K, N) -> (B, M, N); no broadcasting of B, as in PyTorch.
@@ -127,10 +146,16 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
     throw ValueError(fmt::format("bmm: shapes {} and {} have batch sizes {} and {}; expected equal batch sizes",
                                  shape_string(a.sizes()), shape_string(b.sizes()), a.size(0), b.size(0)));
   check_contracted("bmm", a, b, a.size(2), b.size(1));
+  const bool a_t = transposed_matrix(a), b_t = transposed_matrix(b);
+  // Note [gradient in the operand's layout] for a transposed operand.
   return record_product(
       "BmmBackward0", core::bmm(a, b), a, b,
-      [](const Tensor& grad, const Tensor& saved_b) { return core::bmm(grad, saved_b.transpose(1, 2)); },
-      [](const Tensor& grad, const Tensor& saved_a) { return core::bmm(saved_a.transpose(1, 2), grad); });
+      [a_t](const Tensor& grad, const Tensor& saved_b) {
+        return a_t ? core::bmm(saved_b, grad.transpose(1, 2)).transpose(1, 2) : core::bmm(grad, saved_b.transpose(1, 2));
+      },
+      [b_t](const Tensor& grad, const Tensor& saved_a) {
+        return b_t ? core::bmm(grad.transpose(1, 2), saved_a).transpose(1, 2) : core::bmm(saved_a.transpose(1, 2), grad);
+      });
 }
 
 // torch.matmul's dispatch (aten/src/ATen/native/LinearAlgebra.cpp, 1.13):

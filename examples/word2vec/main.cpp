@@ -34,6 +34,9 @@ void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
                                   "(default: 0.05 sgd, 0.01 sparse_adam, 0.2 adagrad)");
   train->add_option("--threads", o.threads, "Hogwild training threads")->capture_default_str();
   train->add_option("--optimizer", o.optimizer, "sgd, sparse_adam or adagrad")->capture_default_str();
+  train->add_option("--step", o.step, "window: one block product per window, negatives shared by its "
+                                      "context words; pair: K negatives per (center, context) pair")
+      ->capture_default_str();
   train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
   train->add_option("--sync-every", o.sync_tokens, "under mpirun: tokens each process reads between two "

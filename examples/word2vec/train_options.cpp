@@ -117,6 +117,8 @@ void check_options(const TrainOptions& opts) {
   if (opts.optimizer != "sgd" && opts.optimizer != "sparse_adam" && opts.optimizer != "adagrad")
     throw tg::ValueError(fmt::format("train: --optimizer = '{}' is unknown; expected sgd, sparse_adam or adagrad",
                                      opts.optimizer));
+  if (opts.step != "window" && opts.step != "pair")
+    throw tg::ValueError(fmt::format("train: --step = '{}' is unknown; expected window or pair", opts.step));
   const int64_t step_floats = opts.batch * (1 + opts.negative) * opts.dim;  // < 2^44 within the ranges above
   if (step_floats > Limits::max_step_floats)
     throw tg::ValueError(fmt::format("train: --batch * (1 + --negative) * --dim = {} * {} * {} = {} floats per step "

@@ -18,6 +18,7 @@ struct TrainOptions {
   std::optional<double> lr;  // unset: the optimizer's default (default_lr)
   int threads = 1;
   std::string optimizer = "sgd";  // sgd | sparse_adam | adagrad
+  std::string step = "window";    // window | pair (trainer.cpp, Note [Window step])
   int64_t batch = 64;             // (center, context) pairs per step
   int64_t sync_tokens = 200'000;  // under mpirun: tokens of a process between row syncs
   uint64_t seed = 1;

@@ -1,10 +1,24 @@
-// The training loop. Each thread walks its share of the sentences, builds batches of
-// (center, context) pairs with K negatives each, and runs one tapegrad step per batch:
+// The training loop. Each thread walks its share of the sentences and runs one tapegrad
+// step per batch. Two steps (--step):
 //
-//   u      = in(centers)                       [B, D]      sparse Embedding lookups
-//   v      = out(targets)                      [B, 1+K, D] (targets: context, then negatives)
-//   scores = bmm(v, u.unsqueeze(2)).squeeze(2) [B, 1+K]
-//   loss   = -(scores * sign).logsigmoid().sum()            sign: +1 context, -1 negatives
+// window (default; Note [Window step]): for each center word, the B context words of its
+// window are the input rows and one set of K negatives, plus the center word, the output
+// rows. Windows with the same B are stacked, G of them per step:
+//
+//   u      = in(contexts)                        [G, B, D]      sparse Embedding lookups
+//   v      = out(targets)                        [G, 1+K, D]    (targets: center, then negatives)
+//   scores = bmm(u, v.transpose(1, 2))           [G, B, 1+K]
+//   loss   = -(scores * sign).logsigmoid().sum()               sign: +1 center, -1 negatives
+//
+// pair: each (center, context) pair draws its own K negatives:
+//
+//   u      = in(centers)                         [P, D]
+//   v      = out(targets)                        [P, 1+K, D]    (targets: context, then negatives)
+//   scores = bmm(v, u.unsqueeze(2)).squeeze(2)   [P, 1+K]
+//   loss   = -(scores * sign).logsigmoid().sum()
+//
+// then, for both:
+//
 //   grads  = tg::autograd::grad({loss}, {in.weight, out.weight})
 //   optimizer.step_with(grads)
 //
@@ -12,6 +26,17 @@
 // word2vec update does, whatever the batch size. grad() leaves .grad alone, so the
 // threads share the tables and the optimizer with no lock (Note [Hogwild steps] in
 // optim/optimizer.cpp).
+//
+// Note [Window step]
+// pWord2Vec's scheme (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed
+// Memory"): the K negatives of a window are shared by its B context words, so a window
+// costs one (B, D) x (D, 1+K) product and touches 1+K output rows instead of B x (1+K).
+// Which table row is the input follows word2vec.c's skip-gram (the context word's input
+// vector predicts the center word's output vector), so the --output vectors, the input
+// table, see every context word of every kept window, as with the pair step. Windows are
+// grouped by B so that one bmm covers G of them without padding; a group is stepped once
+// it holds --batch pairs (G = ceil(batch / B)), and every group left at the end of an
+// epoch is stepped then. The wait changes only the order of updates, as any batching does.
 #include "trainer.h"
 
 #include <fmt/format.h>
@@ -104,9 +129,14 @@ class Worker {
   Worker(Shared& shared, int id)
       : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1 +
                          static_cast<uint64_t>(place().rank) * 7919ULL),
-        k1_(shared.opts.negative + 1), syncs_(id == 0) {
-    centers_.reserve(static_cast<size_t>(s_.opts.batch));
-    targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
+        k1_(shared.opts.negative + 1), window_step_(shared.opts.step == "window"), syncs_(id == 0) {
+    if (window_step_) {
+      groups_.resize(static_cast<size_t>(2 * s_.opts.window + 1));
+      sign_ = make_sign(1);
+    } else {
+      centers_.reserve(static_cast<size_t>(s_.opts.batch));
+      targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
+    }
   }
 
   // Sentences [first, last) once.
@@ -124,11 +154,17 @@ class Worker {
         unreported = 0;
       }
     }
-    flush();
+    flush_pairs();
+    for (size_t b = 1; b < groups_.size(); ++b) flush_group(static_cast<int64_t>(b));
     report(unreported);
   }
 
  private:
+  // Windows of B context words waiting for their step: contexts (G, B), targets (G, 1+K).
+  struct Group {
+    std::vector<int64_t> contexts, targets;
+  };
+
   void add_sentence(int64_t begin, int64_t end) {
     kept_.clear();
     for (int64_t i = begin; i < end; ++i) {
@@ -139,35 +175,71 @@ class Worker {
     for (int64_t i = 0; i < n; ++i) {
       // Dynamic window: a random b in [1, window] on both sides, so near words count more.
       const int64_t b = 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(s_.opts.window)));
-      for (int64_t j = std::max<int64_t>(0, i - b); j <= std::min(n - 1, i + b); ++j)
+      const int64_t first = std::max<int64_t>(0, i - b), last = std::min(n - 1, i + b);
+      if (window_step_) {
+        if (last > first) add_window(i, first, last);
+        continue;
+      }
+      for (int64_t j = first; j <= last; ++j)
         if (j != i) add_pair(kept_[i], kept_[j]);
     }
+  }
+
+  // A negative: an entry of the table other than `positive` (unless it is the only word).
+  int32_t draw_negative(int32_t positive) {
+    const auto table = static_cast<uint64_t>(s_.negatives.size());
+    int32_t neg;
+    do neg = s_.negatives[rng_.below(table)];
+    while (neg == positive && s_.corpus.vocab.size() > 1);
+    return neg;
+  }
+
+  // The window of kept_[center]: kept_[first .. last] but the center itself.
+  void add_window(int64_t center, int64_t first, int64_t last) {
+    const int64_t b = last - first;
+    Group& group = groups_[static_cast<size_t>(b)];
+    for (int64_t j = first; j <= last; ++j)
+      if (j != center) group.contexts.push_back(kept_[j]);
+    const int32_t word = kept_[center];
+    group.targets.push_back(word);
+    for (int64_t k = 0; k < s_.opts.negative; ++k) group.targets.push_back(draw_negative(word));
+    if (static_cast<int64_t>(group.contexts.size()) >= s_.opts.batch) flush_group(b);
   }
 
   void add_pair(int32_t center, int32_t context) {
     centers_.push_back(center);
     targets_.push_back(context);
-    const auto table = static_cast<uint64_t>(s_.negatives.size());
-    for (int64_t k = 0; k < s_.opts.negative; ++k) {
-      int32_t neg;
-      do neg = s_.negatives[rng_.below(table)];
-      while (neg == context && s_.corpus.vocab.size() > 1);
-      targets_.push_back(neg);
-    }
-    if (static_cast<int64_t>(centers_.size()) == s_.opts.batch) flush();
+    for (int64_t k = 0; k < s_.opts.negative; ++k) targets_.push_back(draw_negative(context));
+    if (static_cast<int64_t>(centers_.size()) == s_.opts.batch) flush_pairs();
   }
 
-  // One training step on the batch built so far.
-  void flush() {
+  // One window step on the group of windows with b context words.
+  void flush_group(int64_t b) {
+    Group& group = groups_[static_cast<size_t>(b)];
+    const auto g = static_cast<int64_t>(group.targets.size()) / k1_;
+    if (g == 0) return;
+    const tg::Tensor u = s_.in(tg::from_vector(group.contexts, {g, b}));
+    const tg::Tensor v = s_.out(tg::from_vector(group.targets, {g, k1_}));
+    const tg::Tensor scores = tg::bmm(u, v.transpose(1, 2));
+    step(-(scores * sign_).logsigmoid().sum(), g * b);
+    group.contexts.clear();
+    group.targets.clear();
+  }
+
+  // One pair step on the batch built so far.
+  void flush_pairs() {
     const auto b = static_cast<int64_t>(centers_.size());
     if (b == 0) return;
     if (!sign_.defined() || sign_.size(0) != b) sign_ = make_sign(b);
-    const tg::Tensor centers = tg::from_vector(centers_, {b});
-    const tg::Tensor targets = tg::from_vector(targets_, {b, k1_});
-    const tg::Tensor u = s_.in(centers);
-    const tg::Tensor v = s_.out(targets);
+    const tg::Tensor u = s_.in(tg::from_vector(centers_, {b}));
+    const tg::Tensor v = s_.out(tg::from_vector(targets_, {b, k1_}));
     const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
-    const tg::Tensor loss = -(scores * sign_).logsigmoid().sum();
+    step(-(scores * sign_).logsigmoid().sum(), b);
+    centers_.clear();
+    targets_.clear();
+  }
+
+  void step(const tg::Tensor& loss, int64_t pairs) {
     const auto value = loss.item<float>();
     if (!std::isfinite(value))
       diverged(s_.opts, fmt::format("the loss of a batch became {} after {} tokens, at lr {:g}", value,
@@ -176,15 +248,14 @@ class Worker {
     const std::vector<tg::Tensor> grads = tg::autograd::grad({loss}, {s_.in.weight, s_.out.weight});
     s_.optimizer.step_with(grads);
     loss_sum_ += value;
-    pairs_ += b;
-    centers_.clear();
-    targets_.clear();
+    pairs_ += pairs;
   }
 
-  tg::Tensor make_sign(int64_t b) const {
-    std::vector<float> sign(static_cast<size_t>(b * k1_), -1.0f);
-    for (int64_t i = 0; i < b; ++i) sign[static_cast<size_t>(i * k1_)] = 1.0f;
-    return tg::from_vector(sign, {b, k1_});
+  // (rows, 1+K): +1 in the first column (the positive), -1 in the others.
+  tg::Tensor make_sign(int64_t rows) const {
+    std::vector<float> sign(static_cast<size_t>(rows * k1_), -1.0f);
+    for (int64_t i = 0; i < rows; ++i) sign[static_cast<size_t>(i * k1_)] = 1.0f;
+    return tg::from_vector(sign, {rows, k1_});
   }
 
   void report(int64_t tokens) {
@@ -209,10 +280,12 @@ class Worker {
   Shared& s_;
   Rng rng_;
   int64_t k1_;
+  bool window_step_;
   bool syncs_;                      // this thread runs the process's row syncs
   int64_t share_ = 0, done_ = 0;    // tokens of this thread's sentences, and read so far
   std::vector<int32_t> kept_;
-  std::vector<int64_t> centers_, targets_;
+  std::vector<int64_t> centers_, targets_;  // the pair step's batch
+  std::vector<Group> groups_;               // the window step's, by context count
   tg::Tensor sign_;
   double loss_sum_ = 0;
   int64_t pairs_ = 0;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <tapegrad/tapegrad.h>
 
 #include "../support/golden.h"
@@ -161,4 +162,43 @@ TEST_CASE("mm and bmm insist on their ranks") {
                        tg::ValueError);
   CHECK_THROWS_WITH_AS(tg::bmm(tg::ones({2, 3}), tg::ones({3, 4})), doctest::Contains("expected a 3-d tensor"),
                        tg::ValueError);
+}
+
+// Note [small products] in core/blas.cpp: below 16384 multiply-adds a matrix, bmm runs its
+// own loops, chosen by the operands' strides (rows, dots, matrix-vector, any). Each
+// layout, with sizes that leave tails after the 8- and 32-wide blocks, against a float64
+// product of the same float32 values.
+TEST_CASE("small float32 products agree with float64 in every operand layout") {
+  tg::manual_seed(3);
+  const int64_t g = 3;
+  for (const auto& [m, k, n] : std::vector<std::array<int64_t, 3>>{{5, 37, 6}, {6, 5, 101}, {1, 100, 1}, {9, 1, 33},
+                                                                      {4, 13, 1}, {7, 3, 4}}) {
+    for (int layout = 0; layout < 4; ++layout) {
+      // layout bit 0: a stored transposed; bit 1: b stored transposed.
+      const tg::Tensor a = layout & 1 ? tg::randn({g, k, m}).transpose(1, 2) : tg::randn({g, m, k});
+      const tg::Tensor b = layout & 2 ? tg::randn({g, n, k}).transpose(1, 2) : tg::randn({g, k, n});
+      const tg::Tensor got = tg::bmm(a, b);
+      const tg::Tensor want = tg::bmm(a.to(tg::kFloat64), b.to(tg::kFloat64));
+      CAPTURE(m);
+      CAPTURE(k);
+      CAPTURE(n);
+      CAPTURE(layout);
+      CHECK(got.is_contiguous());
+      const double scale = 1.0 + want.abs().max().item<double>();
+      CHECK((got.to(tg::kFloat64) - want).abs().max().item<double>() <= 1e-5 * scale);
+    }
+  }
+}
+
+// Note [gradient in the operand's layout] in autograd/ops/matmul.cpp: the gradient of a
+// transposed operand comes back transposed, so the leaf behind the transpose receives a
+// contiguous gradient, with the values of grad^T a.
+TEST_CASE("bmm hands a transposed operand its gradient in the operand's layout") {
+  const tg::Tensor u = tg::tensor({{{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}});  // (1, 3, 2)
+  const tg::Tensor v = tg::tensor({{{1.0, 0.0}, {0.0, 1.0}}}).requires_grad_();  // (1, 2, 2)
+  const tg::Tensor g = tg::tensor({{{1.0, 2.0}, {0.0, 1.0}, {1.0, 0.0}}});  // (1, 3, 2)
+  const tg::Tensor grad_v = tg::autograd::grad({tg::bmm(u, v.transpose(1, 2))}, {v}, {g})[0];
+  CHECK(grad_v.is_contiguous());
+  // grad_v = g^T u: rows (1*1 + 0*3 + 1*5, 1*2 + 0*4 + 1*6) and (2*1 + 1*3 + 0*5, 2*2 + 1*4 + 0*6)
+  CHECK(grad_v.to_vector<float>() == std::vector<float>{6, 8, 5, 8});
 }

@@ -296,3 +296,35 @@ TEST_CASE("training that diverges stops with a message to lower --lr and writes 
   CHECK(read_text(previous) == "1 1\nold 1\n");
   CHECK(!fs::exists(o.save_model));
 }
+
+TEST_CASE("--step picks the window or the pair step; both train through the framework, with Hogwild threads") {
+  TempDir dir;
+  w2v::TrainOptions o = tiny_options(dir);
+  o.step = "windows";
+  CHECK(error_of([&] { w2v::check_options(o); }) == "train: --step = 'windows' is unknown; expected window or pair");
+  for (const char* step : {"window", "pair"}) {
+    for (const int threads : {1, 2}) {
+      CAPTURE(step);
+      CAPTURE(threads);
+      o.step = step;
+      o.threads = threads;
+      o.epochs = 2;
+      CHECK(w2v::train(o) > 0);
+      // Every word of the vocabulary, each with --dim finite numbers.
+      std::istringstream vec(read_text(o.output));
+      int64_t words = 0, dim = 0;
+      vec >> words >> dim;
+      CHECK(dim == 8);
+      int64_t rows = 0;
+      bool finite = true;
+      for (std::string word; vec >> word; ++rows)
+        for (int64_t j = 0; j < dim; ++j) {
+          double x = 0;
+          vec >> x;
+          finite = finite && std::isfinite(x);
+        }
+      CHECK(rows == words);
+      CHECK(finite);
+    }
+  }
+}
