@@ -8,6 +8,7 @@
 #include "elementwise.h"   // unary, binary, compare, where, clamp, in-place binary_into
 #include "index.h"         // index_select, index_add_into
 #include "layout.h"        // make_tensor, as_strided, broadcasting, copy_into, cast, clone
+#include "parallel.h"      // parallel_for, parallel_scatter: the one intra-op pool
 #include "reduce.h"        // sum, mean, prod, norm over dims; the reduction slice layout
 #include "reduce_minmax.h" // max, min, argmax, argmin
 #include "rows.h"          // the lookup table: gather_rows, renorm_rows, index checks

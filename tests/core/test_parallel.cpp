@@ -68,6 +68,23 @@ TEST_CASE("the row gather, index_select and elementwise ops give the same bits o
   CHECK(a1[777].item<float>() == std::tanh(x[777].item<float>() * y[777].item<float>() + 1.5f));
 }
 
+TEST_CASE("sums along a dim give the same bits on 1 and 2 threads") {
+  tg::manual_seed(3);
+  const tg::Tensor m = tg::randn({1024, 1024});
+  const auto [r1, r2] = on_one_and_two([&] { return m.sum(1); });
+  CHECK(same_bits(r1, r2));
+  const auto [c1, c2] = on_one_and_two([&] { return m.sum(0); });
+  CHECK(same_bits(c1, c2));
+  const tg::Tensor cube = tg::randn({64, 128, 128});
+  const auto [k1, k2] = on_one_and_two([&] { return cube.mean({0, 2}); });
+  CHECK(same_bits(k1, k2));
+  // Column 5 by hand, accumulated in double as the kernel does.
+  double total = 0;
+  const auto v = m.to_vector<float>();
+  for (size_t i = 0; i < 1024; ++i) total += v[i * 1024 + 5];
+  CHECK(c1[5].item<float>() == static_cast<float>(total));
+}
+
 TEST_CASE("scatter-adds give the same bits on 1 and 2 threads, each row summed in lookup order") {
   tg::manual_seed(2);
   const tg::Tensor ids = skewed_ids();
