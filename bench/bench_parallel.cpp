@@ -25,7 +25,6 @@
 
 #include <tapegrad/tapegrad.h>
 #include <tapegrad/autograd/ops/embedding_backward.h>
-#include <tapegrad/core/parallel.h>
 
 namespace {
 
@@ -111,37 +110,9 @@ void row_kernels(int samples) {
   std::printf("# load after: %s\n", load().c_str());
 }
 
-// What a 2-part region costs beyond its work (waking a pool thread and waiting for
-// it), the fastest of many empty regions, and the bytes one thread moves in that time:
-// below about twice that many bytes, splitting cannot pay.
-void region_cost() {
-  tg::set_num_threads(2);
-  std::vector<double> empty;
-  for (int s = 0; s < 2000; ++s) {
-    const double t0 = now();
-    tg::core::parallel_for(0, 2, int64_t{1} << 40, [](int64_t, int64_t) {});
-    empty.push_back(now() - t0);
-  }
-  const tg::Tensor table = tg::randn({100'000, 64});
-  const tg::Tensor ids = tg::randint(0, 100'000, {8192});  // 4 MiB moved, serial below
-  tg::set_num_threads(1);
-  std::vector<double> gather;
-  for (int s = 0; s < 50; ++s) {
-    const double t0 = now();
-    tg::embedding(table, ids);
-    gather.push_back(now() - t0);
-  }
-  const double bytes_per_s = 4.0 * 1024 * 1024 / quantile(gather, 0);
-  std::printf("# empty 2-part region: fastest %.1f us, median %.1f us; one thread gathers %.2f GB/s (fastest), "
-              "so the region costs as much as moving %.0f KiB\n",
-              quantile(empty, 0) * 1e6, quantile(empty, 0.5) * 1e6, bytes_per_s * 1e-9,
-              quantile(empty, 0) * bytes_per_s / 1024);
-}
-
 // 1 vs 2 threads by the bytes a kernel moves: where the second thread starts to pay.
 void sweep(int samples) {
   std::printf("# sweep, wall time medians of %d interleaved samples; load %s\n", samples, load().c_str());
-  region_cost();
   for (int64_t kib = 32; kib <= 8192; kib *= 2) {
     const int64_t floats = kib * 1024 / 4;
     const int64_t d = 64, n = floats / d / 2;  // a gather reads and writes each row once
