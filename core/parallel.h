@@ -16,8 +16,7 @@
 // depends on the thread count.
 //
 // A region runs serially, on the calling thread, when
-//   - the work is below kParallelMinBytes (the size where two threads measurably beat
-//     one: bench/bench_parallel.cpp, bench/README.md), or
+//   - each part would move less than kParallelMinBytes, or
 //   - it is entered from any thread but the process's main thread. Threads that a
 //     program starts itself (the word2vec trainer's Hogwild workers, one per core) have
 //     already divided the cores; lending each of them the pool would put two threads
@@ -35,7 +34,9 @@
 namespace tg::core {
 
 // Work per part, in bytes read plus written, below which a second thread does not pay:
-// measured with bench/bench_parallel.cpp --sweep (bench/README.md).
+// a part's memory traffic (25-50 us at 5-10 GB/s) against waking a sleeping pool thread
+// (tens of us). bench/bench_parallel.cpp --sweep measures the crossing; on the loaded
+// machine of bench/README.md it could not resolve it, so this is the estimate.
 inline constexpr int64_t kParallelMinBytes = int64_t{256} << 10;
 
 // How many parts a region that moves `work_bytes` runs in on this thread now: 1 means
