@@ -7,6 +7,7 @@
 
 #include "index.h"
 #include "layout.h"
+#include "parallel.h"
 
 namespace tg::core {
 
@@ -41,9 +42,15 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   const size_t slice_bytes = split.inner * element_size(t.dtype());
   const char* src = static_cast<const char*>(in.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
-  for (int64_t o = 0; o < split.outer; ++o)
-    for (int64_t i = 0; i < count; ++i)
-      std::memcpy(dst + (o * count + i) * slice_bytes, src + (o * size + picks[i]) * slice_bytes, slice_bytes);
+  // Slice u of the output is slice picks[u % count] of outer block u / count: every
+  // slice is copied once, so any split of them gives the same output.
+  const int64_t slices = split.outer * count;
+  parallel_for(0, slices, 2 * slices * static_cast<int64_t>(slice_bytes), [&](int64_t lo, int64_t hi) {
+    for (int64_t u = lo; u < hi; ++u) {
+      const int64_t o = u / count, i = u % count;
+      std::memcpy(dst + u * slice_bytes, src + (o * size + picks[i]) * slice_bytes, slice_bytes);
+    }
+  });
   return out;
 }
 
@@ -60,12 +67,17 @@ void index_add_into(const Tensor& dst, int64_t dim, const Tensor& index, const T
     const T scale = static_cast<T>(alpha);
     T* out = static_cast<T*>(work.raw_data());
     const T* in = static_cast<const T*>(source.raw_data());
-    for (int64_t o = 0; o < split.outer; ++o)
-      for (int64_t i = 0; i < count; ++i) {
-        T* row = out + (o * size + picks[i]) * inner;
-        const T* from = in + (o * count + i) * inner;
-        for (int64_t j = 0; j < inner; ++j) row[j] = static_cast<T>(row[j] + scale * from[j]);
-      }
+    // Each part owns a range of destination slices (Note [scatter by destination]).
+    const int64_t moved = 3 * split.outer * count * inner * static_cast<int64_t>(sizeof(T));
+    parallel_scatter(picks.data(), count, size, moved, [&](int64_t lo, int64_t hi) {
+      for (int64_t o = 0; o < split.outer; ++o)
+        for (int64_t i = 0; i < count; ++i) {
+          if (picks[i] < lo || picks[i] >= hi) continue;
+          T* row = out + (o * size + picks[i]) * inner;
+          const T* from = in + (o * count + i) * inner;
+          for (int64_t j = 0; j < inner; ++j) row[j] = static_cast<T>(row[j] + scale * from[j]);
+        }
+    });
   });
   if (!work.is_same(dst)) copy_into(dst, work);
 }

@@ -11,6 +11,7 @@
 #include "index.h"         // index_select, index_add_into
 #include "layout.h"        // make_tensor, as_strided, broadcasting, copy_into, cast, clone
 #include "masked_fill.h"   // masked_fill_into
+#include "parallel.h"      // parallel_for, parallel_scatter: the one intra-op pool
 #include "reduce.h"        // sum, mean, prod, norm over dims; the reduction slice layout
 #include "reduce_minmax.h" // max, min, argmax, argmin
 #include "rows.h"          // the lookup table: gather_rows, renorm_rows, index checks

@@ -6,11 +6,13 @@
 // Operands share one iteration shape; each has its own strides in bytes (0 along a
 // broadcast dim). Dims are walked outer to inner, and the innermost dim is handed to
 // `inner` as one run, so a kernel's hot loop is a plain 1-d loop over pointers.
+// Contiguous operands are split over threads when large (Note [one pool]).
 #include <array>
 #include <cstdint>
 #include <vector>
 
 #include "layout.h"
+#include "parallel.h"
 
 namespace tg::core {
 
@@ -79,18 +81,25 @@ template <class T, class R, class F> void binary_loop(const Tensor& out, const T
   if (a.is_contiguous() && b.is_contiguous()) {
     const T* pa = static_cast<const T*>(a.raw_data());
     const T* pb = static_cast<const T*>(b.raw_data());
+    const int64_t work = n * static_cast<int64_t>(2 * sizeof(T) + sizeof(R));
     if (a.numel() == n && b.numel() == n) {
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], pb[i]);
+      parallel_for(0, n, work, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = fn(pa[i], pb[i]);
+      });
       return;
     }
     if (a.numel() == n && b.numel() == 1) {
       const T y = pb[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(pa[i], y);
+      parallel_for(0, n, work, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = fn(pa[i], y);
+      });
       return;
     }
     if (a.numel() == 1 && b.numel() == n) {
       const T x = pa[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = fn(x, pb[i]);
+      parallel_for(0, n, work, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = fn(x, pb[i]);
+      });
       return;
     }
   }
@@ -112,7 +121,10 @@ template <class T, class R, class F> void unary_loop(const Tensor& out, const Te
   R* po = static_cast<R*>(out.raw_data());
   if (a.is_contiguous()) {
     const T* pa = static_cast<const T*>(a.raw_data());
-    for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = fn(pa[i]);
+    const int64_t n = out.numel();
+    parallel_for(0, n, n * static_cast<int64_t>(sizeof(T) + sizeof(R)), [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) po[i] = fn(pa[i]);
+    });
     return;
   }
   StridedLoop<2> loop;

@@ -53,11 +53,7 @@ Tensor scaled_sum(const char* where, const Tensor& t, const std::vector<int64_t>
       // input element lands in its output slot.
       Shape acc_strides = contiguous_strides(kept_shape);
       for (int64_t d = 0; d < ndim; ++d) acc_strides[d] = reduced[d] ? 0 : acc_strides[d] * int64_t{sizeof(Acc)};
-      StridedLoop<2> loop;
-      loop.shape = in.sizes();
-      loop.base = {reinterpret_cast<char*>(acc.data()), static_cast<char*>(in.raw_data())};
-      loop.byte_strides = {acc_strides, broadcast_byte_strides(in, in.sizes())};
-      loop.run([](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
+      const auto accumulate = [](std::array<char*, 2> p, std::array<int64_t, 2> s, int64_t count) {
         if (s[0] == 0) {  // the run lies in one slice
           if (s[1] == int64_t{sizeof(T)}) {
             *reinterpret_cast<Acc*>(p[0]) += contiguous_total<T, Acc>(reinterpret_cast<const T*>(p[1]), count);
@@ -78,6 +74,27 @@ Tensor scaled_sum(const char* where, const Tensor& t, const std::vector<int64_t>
         }
         for (int64_t i = 0; i < count; ++i)
           *reinterpret_cast<Acc*>(p[0] + i * s[0]) += *reinterpret_cast<const T*>(p[1] + i * s[1]);
+      };
+      const Shape in_strides = broadcast_byte_strides(in, in.sizes());
+      // Split over the outermost kept dim: each part owns its accumulators, and each
+      // accumulator sees its inputs in the serial order, so the sums are the same bits
+      // on any number of threads (Note [one pool]). A full reduction stays serial.
+      int64_t split = -1;
+      for (int64_t d = 0; d < ndim && split < 0; ++d)
+        if (!reduced[d] && in.size(d) > 1) split = d;
+      const int64_t span = split < 0 ? 1 : in.size(split);
+      const int64_t work = in.numel() * static_cast<int64_t>(sizeof(T));
+      parallel_for(0, span, split < 0 ? 0 : work, [&](int64_t lo, int64_t hi) {
+        StridedLoop<2> loop;
+        loop.shape = in.sizes();
+        loop.base = {reinterpret_cast<char*>(acc.data()), static_cast<char*>(in.raw_data())};
+        loop.byte_strides = {acc_strides, in_strides};
+        if (split >= 0) {
+          loop.shape[split] = hi - lo;
+          loop.base[0] += lo * acc_strides[split];
+          loop.base[1] += lo * in_strides[split];
+        }
+        loop.run(accumulate);
       });
     }
     T* po = static_cast<T*>(out.raw_data());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "layout.h"
+#include "parallel.h"
 #include "prefetch.h"
 
 namespace tg::core {
@@ -79,27 +80,31 @@ Tensor gather_rows(const Tensor& table, const Tensor& indices) {
   const size_t esize = element_size(table.dtype());
   const char* src = static_cast<const char*>(table.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
+  const size_t row_bytes = static_cast<size_t>(width) * esize;
   dispatch_index(idx.dtype(), [&]<class I>() {
     const I* p = static_cast<const I*>(idx.raw_data());
-    if (layout.rows_contiguous) {
-      const size_t row_bytes = static_cast<size_t>(width) * esize;
-      const int64_t row_step = layout.row_stride * static_cast<int64_t>(esize);
-      // Scattered rows of a large table miss the cache: ask for the row a few lookups
-      // ahead so its misses overlap this row's copy (word2vec's lookups live here).
-      for (int64_t i = 0; i < std::min(n, kPrefetchAhead); ++i)
-        prefetch_bytes(src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
-      for (int64_t i = 0; i < n; ++i) {
-        if (i + kPrefetchAhead < n) prefetch_bytes(src + static_cast<int64_t>(p[i + kPrefetchAhead]) * row_step, row_bytes);
-        std::memcpy(dst + i * row_bytes, src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
+    // Each row is read once and written once; rows are independent, so any split of
+    // [0, n) gives the same output (Note [one pool]).
+    parallel_for(0, n, static_cast<int64_t>(2 * row_bytes) * n, [&](int64_t lo, int64_t hi) {
+      if (layout.rows_contiguous) {
+        const int64_t row_step = layout.row_stride * static_cast<int64_t>(esize);
+        // Scattered rows of a large table miss the cache: ask for the row a few lookups
+        // ahead so its misses overlap this row's copy (word2vec's lookups live here).
+        for (int64_t i = lo; i < std::min(hi, lo + kPrefetchAhead); ++i)
+          prefetch_bytes(src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
+        for (int64_t i = lo; i < hi; ++i) {
+          if (i + kPrefetchAhead < hi) prefetch_bytes(src + static_cast<int64_t>(p[i + kPrefetchAhead]) * row_step, row_bytes);
+          std::memcpy(dst + i * row_bytes, src + static_cast<int64_t>(p[i]) * row_step, row_bytes);
+        }
+        return;
       }
-      return;
-    }
-    // A transposed or otherwise strided table: element by element.
-    for (int64_t i = 0; i < n; ++i) {
-      const char* row = src + static_cast<int64_t>(p[i]) * layout.row_stride * esize;
-      for (int64_t j = 0; j < width; ++j)
-        std::memcpy(dst + (i * width + j) * esize, row + j * layout.col_stride * esize, esize);
-    }
+      // A transposed or otherwise strided table: element by element.
+      for (int64_t i = lo; i < hi; ++i) {
+        const char* row = src + static_cast<int64_t>(p[i]) * layout.row_stride * esize;
+        for (int64_t j = 0; j < width; ++j)
+          std::memcpy(dst + (i * width + j) * esize, row + j * layout.col_stride * esize, esize);
+      }
+    });
   });
   return out;
 }

@@ -31,4 +31,11 @@ struct Storage {
   alignas(16) unsigned char inline_[kInlineBytes];
 };
 
+namespace core {
+// Bytes of freed storage kept for reuse (Note [storage cache] in storage.cpp), and a
+// way to give them all back to the system.
+size_t storage_cache_bytes();
+void release_storage_cache();
+}  // namespace core
+
 }  // namespace tg

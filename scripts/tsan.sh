@@ -24,4 +24,4 @@ cmake --build "$build_dir" -j "$jobs" --target tapegrad_tests
 # update racing with a lookup would be reported under the lookup's name alone.
 export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 history_size=7 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 cd "$build_dir"
-ctest --output-on-failure -j "$jobs" -R '^(autograd/test_threads|optim/test_step_with|core/test_files)$'
+ctest --output-on-failure -j "$jobs" -R '^(autograd/test_threads|optim/test_step_with|core/test_files|core/test_parallel)$'

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../core/layout.h"
+#include "../../core/parallel.h"
 
 namespace tg::autograd {
 
@@ -28,8 +29,11 @@ Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const Ro
   const Tensor grad = core::contiguous(grad_rows);
   const int64_t n = idx.numel(), width = grad.size(-1);
   const int64_t pad = options.padding_idx.value_or(-1);
-  Tensor out = zeros({options.num_rows, width}, grad.dtype());
-  if (n == 0 || width == 0) return out;
+  // Zeroed below, by the part that owns each row: its first touch is then on the
+  // thread that adds into it.
+  Tensor out = core::make_tensor({options.num_rows, width}, grad.dtype());
+  if (width == 0) return out;
+  if (n == 0) return zeros({options.num_rows, width}, grad.dtype());
   dispatch_floating(grad.dtype(), [&]<class T>() {
     const T* g = static_cast<const T*>(grad.raw_data());
     T* gw = static_cast<T*>(out.raw_data());
@@ -40,21 +44,27 @@ Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const Ro
         counts.assign(static_cast<size_t>(options.num_rows), 0);
         for (int64_t i = 0; i < n; ++i) ++counts[static_cast<size_t>(p[i])];
       }
+      const int64_t row_bytes = width * static_cast<int64_t>(sizeof(T));
       // Two lookups of one row must both reach it, so rows are added, never assigned,
-      // in increasing position order (deterministic sums, as PyTorch's CPU kernel).
-      for (int64_t i = 0; i < n; ++i) {
-        const int64_t k = static_cast<int64_t>(p[i]);
-        if (k == pad) continue;
-        T* out_row = gw + k * width;
-        const T* in_row = g + i * width;
-        if (options.scale_grad_by_freq) {
-          // 1/count first, then multiply-add: bitwise what PyTorch computes.
-          const T scale = T(1) / static_cast<T>(counts[static_cast<size_t>(k)]);
-          for (int64_t j = 0; j < width; ++j) out_row[j] += scale * in_row[j];
-        } else {
-          for (int64_t j = 0; j < width; ++j) out_row[j] += in_row[j];
+      // in increasing position order (deterministic sums, as PyTorch's CPU kernel);
+      // Note [scatter by destination] keeps that order on any number of threads.
+      core::parallel_scatter(p, n, options.num_rows, 3 * n * row_bytes + options.num_rows * row_bytes,
+                             [&](int64_t lo, int64_t hi) {
+        std::memset(gw + lo * width, 0, static_cast<size_t>((hi - lo) * row_bytes));
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t k = static_cast<int64_t>(p[i]);
+          if (k < lo || k >= hi || k == pad) continue;
+          T* out_row = gw + k * width;
+          const T* in_row = g + i * width;
+          if (options.scale_grad_by_freq) {
+            // 1/count first, then multiply-add: bitwise what PyTorch computes.
+            const T scale = T(1) / static_cast<T>(counts[static_cast<size_t>(k)]);
+            for (int64_t j = 0; j < width; ++j) out_row[j] += scale * in_row[j];
+          } else {
+            for (int64_t j = 0; j < width; ++j) out_row[j] += in_row[j];
+          }
         }
-      }
+      });
     });
   });
   return out;

@@ -1,0 +1,195 @@
+// Intra-op threads and page faults, on wall time (what a second core buys is wall time;
+// CPU time can only grow). Not a Google Benchmark: the cases interleave 1- and 2-thread
+// runs sample by sample, so a change in the machine's load hits both alike.
+//
+//   ./build/bench/bench_parallel            # row kernels 1 vs 2 threads, then the step
+//   ./build/bench/bench_parallel --sweep    # 1 vs 2 threads by work size (the threshold)
+//   ./build/bench/bench_parallel --step     # the skip-gram step only
+//
+// Row kernels: V-row tables, N indices drawn uniformly, D wide. The skip-gram step:
+// B centre words, each with 1 context and K negatives, summed log-sigmoid loss, sparse
+// gradients, SGD; it reports the step's wall time quartiles and the minor page faults
+// per step (getrusage) after a warm-up.
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tapegrad/tapegrad.h>
+#include <tapegrad/autograd/ops/embedding_backward.h>
+
+namespace {
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// CPU time of the whole process (every thread): on a loaded machine, time spent
+// descheduled shows in wall time but not here.
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
+std::string load() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+// Seconds per call of fn on `threads` threads, over `iters` calls.
+double time_calls(const std::function<void()>& fn, int threads, int iters) {
+  tg::set_num_threads(threads);
+  const double start = now();
+  for (int i = 0; i < iters; ++i) fn();
+  return (now() - start) / iters;
+}
+
+// Medians, and the fastest samples: on a loaded machine the fastest sample is the
+// nearest to what the kernel does when it has the cores.
+struct Pair {
+  double one, two, best_one, best_two;
+};
+
+// Median seconds per call on 1 and on 2 threads, samples interleaved.
+Pair compare(const std::function<void()>& fn, int samples) {
+  fn();
+  const double once = std::max(time_calls(fn, 1, 1), 1e-7);
+  const int iters = std::max(1, static_cast<int>(0.01 / once));
+  std::vector<double> one, two;
+  for (int s = 0; s < samples; ++s) {
+    one.push_back(time_calls(fn, 1, iters));
+    two.push_back(time_calls(fn, 2, iters));
+  }
+  return {quantile(one, 0.5), quantile(two, 0.5), quantile(one, 0), quantile(two, 0)};
+}
+
+void print_pair(const char* name, int64_t n, int64_t d, const Pair& p) {
+  std::printf("%-16s N %6lld D %3lld N*D 2^%4.1f  median 1 thread %8.1f us, 2 threads %8.1f us: %.2fx   "
+              "fastest %8.1f / %8.1f us: %.2fx\n",
+              name, static_cast<long long>(n), static_cast<long long>(d), std::log2(static_cast<double>(n * d)),
+              p.one * 1e6, p.two * 1e6, p.one / p.two, p.best_one * 1e6, p.best_two * 1e6, p.best_one / p.best_two);
+}
+
+void row_kernels(int samples) {
+  std::printf("# row kernels, wall time medians of %d interleaved samples; load %s\n", samples, load().c_str());
+  const int64_t rows = 100'000;
+  for (int64_t d : {64, 300})
+    for (int64_t n : {4096, 16384, 65536}) {
+      const tg::Tensor table = tg::randn({rows, d});
+      const tg::Tensor ids = tg::randint(0, rows, {n});
+      const tg::Tensor grad = tg::randn({n, d});
+      tg::autograd::RowGradOptions options;
+      options.num_rows = rows;
+      print_pair("gather", n, d, compare([&] { tg::embedding(table, ids); }, samples));
+      print_pair("index_select", n, d, compare([&] { table.index_select(0, ids); }, samples));
+      print_pair("scatter_add_rows", n, d,
+                 compare([&] { tg::autograd::scatter_add_rows(grad, ids, options); }, samples));
+      tg::Tensor dst = tg::zeros({rows, d});
+      print_pair("index_add_", n, d, compare([&] { dst.index_add_(0, ids, grad); }, samples));
+    }
+  std::printf("# load after: %s\n", load().c_str());
+}
+
+// 1 vs 2 threads by the bytes a kernel moves: where the second thread starts to pay.
+void sweep(int samples) {
+  std::printf("# sweep, wall time medians of %d interleaved samples; load %s\n", samples, load().c_str());
+  for (int64_t kib = 32; kib <= 8192; kib *= 2) {
+    const int64_t floats = kib * 1024 / 4;
+    const int64_t d = 64, n = floats / d / 2;  // a gather reads and writes each row once
+    const tg::Tensor table = tg::randn({100'000, d});
+    const tg::Tensor ids = tg::randint(0, 100'000, {n});
+    const Pair g = compare([&] { tg::embedding(table, ids); }, samples);
+    const tg::Tensor a = tg::randn({floats / 3}), b = tg::randn({floats / 3});
+    const Pair add = compare([&] { tg::operator+(a, b); }, samples);
+    const Pair ex = compare([&] { a.exp(); }, samples);
+    std::printf("work %5lld KiB  2-thread speedup, median (fastest): gather %.2fx (%.2fx, %7.1f us)  "
+                "add %.2fx (%.2fx, %7.1f us)  exp %.2fx (%.2fx, %7.1f us)\n",
+                static_cast<long long>(kib), g.one / g.two, g.best_one / g.best_two, g.best_one * 1e6,
+                add.one / add.two, add.best_one / add.best_two, add.best_one * 1e6, ex.one / ex.two,
+                ex.best_one / ex.best_two, ex.best_one * 1e6);
+  }
+  std::printf("# load after: %s\n", load().c_str());
+}
+
+// One skip-gram step as the word2vec example runs it.
+void skipgram_step(int threads, int steps) {
+  tg::set_num_threads(threads);
+  const int64_t vocab = 100'000, dim = 128, batch = 1024, k = 5;
+  tg::manual_seed(0);
+  tg::nn::Embedding in(tg::nn::EmbeddingOptions(vocab, dim).sparse(true));
+  tg::nn::Embedding out(tg::nn::EmbeddingOptions(vocab, dim).sparse(true));
+  tg::optim::SGD sgd(std::vector<tg::Tensor>{in.weight, out.weight}, tg::optim::SGDOptions(0.025));
+  std::vector<float> sign_values(static_cast<size_t>(batch * (k + 1)), -1.0f);
+  for (int64_t i = 0; i < batch; ++i) sign_values[static_cast<size_t>(i * (k + 1))] = 1.0f;
+  const tg::Tensor sign = tg::from_vector(sign_values, {batch, k + 1});
+  std::vector<double> times, cpu;
+  std::vector<long> faults;
+  const int warmup = 20;
+  for (int s = 0; s < warmup + steps; ++s) {
+    const tg::Tensor centers = tg::randint(0, vocab, {batch});
+    const tg::Tensor targets = tg::randint(0, vocab, {batch, k + 1});
+    const long f0 = minor_faults();
+    const double t0 = now(), c0 = cpu_now();
+    const tg::Tensor u = in(centers);
+    const tg::Tensor v = out(targets);
+    const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
+    const tg::Tensor loss = -(scores * sign).logsigmoid().sum();
+    loss.item<float>();
+    sgd.step_with(tg::autograd::grad({loss}, {in.weight, out.weight}));
+    const double t1 = now(), c1 = cpu_now();
+    if (s < warmup) continue;
+    times.push_back(t1 - t0);
+    cpu.push_back(c1 - c0);
+    faults.push_back(minor_faults() - f0);
+  }
+  double mean_faults = 0;
+  for (long f : faults) mean_faults += static_cast<double>(f);
+  mean_faults /= static_cast<double>(faults.size());
+  const long max_faults = *std::max_element(faults.begin(), faults.end());
+  std::printf("skip-gram step  threads %d  B %lld K %lld D %lld  p25 %.3f ms  median %.3f ms  p75 %.3f ms  "
+              "p75/p25 %.2f  | CPU p25 %.3f median %.3f p75 %.3f ms | minor faults/step mean %.1f max %ld  (load %s)\n",
+              threads, static_cast<long long>(batch), static_cast<long long>(k), static_cast<long long>(dim),
+              quantile(times, 0.25) * 1e3, quantile(times, 0.5) * 1e3, quantile(times, 0.75) * 1e3,
+              quantile(times, 0.75) / quantile(times, 0.25), quantile(cpu, 0.25) * 1e3, quantile(cpu, 0.5) * 1e3,
+              quantile(cpu, 0.75) * 1e3, mean_faults, max_faults, load().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool only_sweep = false, only_step = false;
+  int samples = 15;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--sweep") == 0) only_sweep = true;
+    else if (std::strcmp(argv[i], "--step") == 0) only_step = true;
+    else if (std::strcmp(argv[i], "--samples") == 0 && i + 1 < argc) samples = std::atoi(argv[++i]);
+  }
+  tg::manual_seed(0);
+  if (only_sweep) {
+    sweep(samples);
+    return 0;
+  }
+  if (!only_step) row_kernels(samples);
+  for (int threads : {1, 2}) skipgram_step(threads, 300);
+  return 0;
+}

@@ -1,0 +1,104 @@
+#pragma once
+// Intra-op parallelism: one loop split over tg::get_num_threads() threads.
+//
+//   tg::core::parallel_for(0, n, 2 * n * row_bytes, [&](int64_t lo, int64_t hi) {
+//     for (int64_t i = lo; i < hi; ++i) copy_row(i);
+//   });
+//
+// Note [one pool]
+// ~~~~~~~~~~~~~~~
+// A region splits [begin, end) into at most get_num_threads() equal parts; the calling
+// thread runs one and a fixed pool of get_num_threads() - 1 threads (started on first
+// use) the others. A part nobody has claimed yet is run by whoever finishes first, so a
+// worker the scheduler is slow to wake costs one part, not the region. Bodies must
+// give the same result however [begin, end) is cut (each part writes only its own
+// outputs, and every output is computed in the serial order), so a result never
+// depends on the thread count.
+//
+// A region runs serially, on the calling thread, when
+//   - each part would move less than kParallelMinBytes, or
+//   - it is entered from any thread but the process's main thread. Threads that a
+//     program starts itself (the word2vec trainer's Hogwild workers, one per core) have
+//     already divided the cores; lending each of them the pool would put two threads
+//     on every core. The pool's own threads are not the main thread either, so a
+//     region inside a region runs serially too, or
+//   - the main thread is already inside a region.
+// OpenBLAS keeps its own threads (set_num_threads sizes both). The two never nest: a
+// region's body is one of our loops and never calls BLAS, and BLAS never calls back,
+// so at any moment only one of the two pools has work for the cores.
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+namespace tg::core {
+
+// Work per part, in bytes read plus written, below which a second thread does not pay:
+// a part's memory traffic (25-50 us at 5-10 GB/s) against waking a sleeping pool thread
+// (tens of us). bench/bench_parallel.cpp --sweep measures the crossing; on the loaded
+// machine of bench/README.md it could not resolve it, so this is the estimate.
+inline constexpr int64_t kParallelMinBytes = int64_t{256} << 10;
+
+// How many parts a region that moves `work_bytes` runs in on this thread now: 1 means
+// serially (Note [one pool]).
+int parallel_parts(int64_t work_bytes);
+
+// Runs body(ctx, lo, hi) over `parts` equal slices of [begin, end) on the pool and
+// returns when all are done; rethrows the first exception a part threw.
+void parallel_run(int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t), void* ctx);
+
+// fn(lo, hi) over slices of [begin, end) that cover it once, in parallel when the whole
+// loop reads and writes at least work_bytes (Note [one pool]).
+template <class F> void parallel_for(int64_t begin, int64_t end, int64_t work_bytes, F&& fn) {
+  if (end <= begin) return;
+  const int parts = static_cast<int>(std::min<int64_t>(parallel_parts(work_bytes), end - begin));
+  if (parts <= 1) {
+    fn(begin, end);
+    return;
+  }
+  using Fn = std::remove_reference_t<F>;
+  parallel_run(
+      parts, begin, end, [](void* ctx, int64_t lo, int64_t hi) { (*static_cast<Fn*>(ctx))(lo, hi); },
+      const_cast<void*>(static_cast<const void*>(&fn)));
+}
+
+// Note [scatter by destination]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A scatter-add (out[targets[i]] += src[i]) splits by destination: each part owns a
+// range of rows, walks all n targets in order and adds only those in its range. No two
+// parts write one row, so no atomics, and every row receives its additions in the
+// serial order: sums are bit-identical to one thread's. The ranges are cut where the
+// targets fall (a histogram over 64 buckets per part), not evenly: word ids are skewed,
+// the frequent words' rows taking most of the additions.
+//
+// fn(lo, hi) for ranges [lo, hi) that cover [0, num_rows) once; fn must touch only
+// rows in its range. work_bytes as in parallel_for.
+template <class I, class F>
+void parallel_scatter(const I* targets, int64_t n, int64_t num_rows, int64_t work_bytes, F&& fn) {
+  const int parts = static_cast<int>(std::min<int64_t>(parallel_parts(work_bytes), num_rows));
+  if (parts <= 1) {
+    fn(int64_t{0}, num_rows);
+    return;
+  }
+  const int64_t buckets = std::min<int64_t>(num_rows, int64_t{64} * parts);
+  std::vector<int64_t> count(static_cast<size_t>(buckets), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    const auto k = static_cast<int64_t>(targets[i]);
+    if (k >= 0 && k < num_rows) ++count[static_cast<size_t>(k * buckets / num_rows)];
+  }
+  // Row k is in bucket k * buckets / num_rows, so bucket b starts at this row.
+  auto bucket_start = [&](int64_t b) { return (b * num_rows + buckets - 1) / buckets; };
+  std::vector<int64_t> bounds{0};
+  int64_t seen = 0;
+  for (int64_t b = 0; b < buckets && static_cast<int>(bounds.size()) < parts; ++b) {
+    seen += count[static_cast<size_t>(b)];
+    if (seen * parts >= n * static_cast<int64_t>(bounds.size())) bounds.push_back(bucket_start(b + 1));
+  }
+  bounds.push_back(num_rows);
+  parallel_for(0, static_cast<int64_t>(bounds.size()) - 1, work_bytes, [&](int64_t lo, int64_t hi) {
+    for (int64_t q = lo; q < hi; ++q)
+      if (bounds[q] < bounds[q + 1]) fn(bounds[q], bounds[q + 1]);
+  });
+}
+
+}  // namespace tg::core
