@@ -144,6 +144,13 @@ RowSync::RowSync(tg::Tensor in, tg::Tensor out, int64_t shard_tokens, int64_t to
   // The same number of sync points per epoch on every process: the largest shard's.
   const int64_t mine = std::max<int64_t>(1, (shard_tokens + tokens_per_sync - 1) / tokens_per_sync);
   points_per_epoch_ = static_cast<int64_t>(max_over_processes(static_cast<double>(mine)));
+  if (processes_ > 1) {
+    // Every process starts from the same tables (one seed), so they are the first base.
+    const int64_t n = in_.numel();
+    base_.resize(static_cast<size_t>(2 * n));
+    std::memcpy(base_.data(), in_.contiguous().data_ptr<float>(), static_cast<size_t>(n) * sizeof(float));
+    std::memcpy(base_.data() + n, out_.contiguous().data_ptr<float>(), static_cast<size_t>(n) * sizeof(float));
+  }
 }
 
 int64_t RowSync::rows_for(int64_t sync_index) const {
@@ -177,22 +184,30 @@ void RowSync::end_epoch() {
 void RowSync::sync_rows(int64_t rows) {
 #ifdef TAPEGRAD_WITH_MPI
   tg::NoGradGuard no_grad;
-  const int64_t dim = in_.size(1), n = rows * dim;
+  const int64_t dim = in_.size(1), n = rows * dim, table = in_.numel();
   float* tables[2] = {in_.data_ptr<float>(), out_.data_ptr<float>()};
-  // snapshot: both tables' first rows, one buffer, one collective.
+  // snapshot: both tables' first rows, one buffer; change = snapshot - base, summed in
+  // one collective.
   tg::Tensor snapshot = tg::empty({2 * n});
   float* snap = snapshot.data_ptr<float>();
   std::memcpy(snap, tables[0], static_cast<size_t>(n) * sizeof(float));
   std::memcpy(snap + n, tables[1], static_cast<size_t>(n) * sizeof(float));
-  tg::Tensor sum = snapshot.clone();
-  tg::distributed::all_reduce(sum);
-  const float* total = sum.data_ptr<float>();
-  const float scale = 1.0f / static_cast<float>(processes_);
+  tg::Tensor change = tg::empty({2 * n});
+  float* d = change.data_ptr<float>();
+  for (int t = 0; t < 2; ++t) {
+    const float* b = base_.data() + t * table;
+    for (int64_t i = 0; i < n; ++i) d[t * n + i] = snap[t * n + i] - b[i];
+  }
+  tg::distributed::all_reduce(change);
   for (int t = 0; t < 2; ++t) {
     float* row = tables[t];
+    float* b = base_.data() + t * table;
     const float* s = snap + t * n;
-    const float* x = total + t * n;
-    for (int64_t i = 0; i < n; ++i) row[i] += x[i] * scale - s[i];
+    const float* total = d + t * n;
+    for (int64_t i = 0; i < n; ++i) {
+      b[i] += total[i];
+      row[i] += b[i] - s[i];
+    }
   }
   ++syncs_;
   bytes_ += 2 * n * static_cast<int64_t>(sizeof(float));

@@ -55,9 +55,18 @@ double max_over_processes(double value);
 // epoch has the same number of sync points on every process, spread evenly over its
 // shard, and ends with every row averaged.
 //
+// What a sync adds up is each process's change since the last sync, not its rows: the
+// rows become base + (sum over processes of (row_p - base)), base being the rows as the
+// last sync left them (the same on every process; the tables start equal, from one seed).
+// Averaging the rows instead would halve every row only one process touched since the
+// last sync: a rare word seen in one shard would be pulled back toward its initial value
+// at every sync (measured: synonym AUC 0.880 against one process's 0.906 on 2 processes).
+// Summing the changes applies every process's updates, as one process reading both
+// shards would. The price is a copy of both tables (base).
+//
 // A sync runs on one training thread while the others keep training (Hogwild, as within
-// a process): it snapshots the rows, sums the snapshots over processes
-// (tg::distributed::all_reduce) and adds (sum / N - snapshot) to each row, so the
+// a process): it snapshots the rows, sums (snapshot - base) over processes
+// (tg::distributed::all_reduce) and adds (base + sum - snapshot) to each row, so the
 // updates other threads made meanwhile are kept rather than overwritten.
 class RowSync {
  public:
@@ -79,6 +88,7 @@ class RowSync {
   void sync_rows(int64_t rows);
 
   tg::Tensor in_, out_;
+  std::vector<float> base_;  // both tables' rows as the last sync left them (several processes only)
   int64_t points_per_epoch_ = 1, done_points_ = 0, base_rows_;
   int64_t syncs_ = 0, bytes_ = 0;
   int processes_;

@@ -32,7 +32,7 @@ one_run() {  # one_run NAME LAUNCH...
 
 r=1
 while [ "$r" -le "$runs" ]; do
-    one_run "np1-r$r" env
+    [ "${SKIP_NP1:-0}" = 1 ] || one_run "np1-r$r" env
     one_run "np2-r$r" mpirun --oversubscribe -np 2
     r=$((r + 1))
 done
