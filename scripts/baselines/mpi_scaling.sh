@@ -5,6 +5,7 @@
 # words/sec/thread, AUC, Spearman, analogy) and the medians (docs/distributed.md).
 #   scripts/baselines/mpi_scaling.sh [RUNS] [EPOCHS]
 # Wall time is what scaling is about: run it on an otherwise idle machine.
+# SKIP_NP1=1 runs only the 2-process side.
 set -eu
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
