@@ -39,8 +39,15 @@ void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
   train->add_option("--sync-every", o.sync_tokens, "under mpirun: tokens each process reads between two "
                                                    "averagings of the most frequent rows")->capture_default_str();
   train->add_option("--log", o.log, "write a CSV of progress: tokens,loss,lr,words_per_sec");
-  train->add_option("--save-model", o.save_model, "checkpoint file, written after every epoch");
-  train->add_option("--resume", o.resume, "continue from a --save-model checkpoint (same input and settings)");
+  train->add_option("--checkpoint", o.checkpoint, "checkpoint file, written after every epoch");
+  train->add_option("--save-model", o.save_model, "model file (vocabulary, word and n-gram vectors, settings) "
+                                                 "for neighbors, analogy, eval and vector");
+  train->add_flag("--binary", o.binary, "write --output in word2vec's binary format");
+  train->add_option("--model", o.model, "skipgram or cbow")->capture_default_str();
+  train->add_option("--minn", o.minn, "shortest character n-gram (0: words only; fastText: 3)")->capture_default_str();
+  train->add_option("--maxn", o.maxn, "longest character n-gram (0: words only; fastText: 6)")->capture_default_str();
+  train->add_option("--bucket", o.bucket, "n-gram hash buckets (with --maxn > 0)")->capture_default_str();
+  train->add_option("--resume", o.resume, "continue from a --checkpoint file (same input and settings)");
   train->add_flag("--quiet", o.quiet, "no progress line");
   train->callback([&o] { w2v::train(o); });
 }

@@ -70,6 +70,18 @@ WordVectors load_vectors(const std::string& path) {
                                      "expected 'count dim' of the vectors that follow", path, excerpt(line),
                                      in.size()));
 
+  // Text or binary: the first vector line of a text file is a word and `dim` numbers.
+  const uint64_t body_offset = line.size() + 1;
+  while (*count > 0 && in.getline(line)) {
+    const auto fields = split_fields(line);
+    if (fields.empty()) continue;
+    bool text = static_cast<int64_t>(fields.size()) == *dim + 1;
+    for (size_t d = 1; text && d < fields.size(); ++d) text = parse_number<double>(fields[d]).has_value();
+    if (!text) return load_binary_vectors(path, *count, *dim, body_offset);
+    break;
+  }
+  in.seek(body_offset);
+
   std::vector<std::string> words;
   std::unordered_map<std::string, int64_t> index;
   // (V, D) row-major. The header is only a claim until the lines are read: a corrupt

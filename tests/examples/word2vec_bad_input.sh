@@ -81,10 +81,10 @@ refuses "... (1048576 bytes)' is not a word2vec header" neighbors long.vec king
 
 # sparse_adam decays to a floor above 0: the run writes its vectors and resumes.
 "$bin" train --input corpus.txt --output sa.vec --min-count 2 --dim 10 --epochs 2 --optimizer sparse_adam \
-  --save-model sa.tg --quiet 2> err.txt || fail "sparse_adam: $(head -c 400 err.txt)"
+  --checkpoint sa.tg --quiet 2> err.txt || fail "sparse_adam: $(head -c 400 err.txt)"
 [ -s sa.vec ] || fail "sparse_adam wrote no vectors"
 "$bin" train --input corpus.txt --output sa2.vec --min-count 2 --dim 10 --epochs 3 --optimizer sparse_adam \
-  --resume sa.tg --save-model sa.tg --quiet 2> err.txt || fail "sparse_adam resume: $(head -c 400 err.txt)"
+  --resume sa.tg --checkpoint sa.tg --quiet 2> err.txt || fail "sparse_adam resume: $(head -c 400 err.txt)"
 [ -s sa2.vec ] || fail "sparse_adam resume wrote no vectors"
 
 # A 1 MB corpus on one line trains with the default settings.
