@@ -70,13 +70,15 @@ WordVectors load_vectors(const std::string& path) {
                                      "expected 'count dim' of the vectors that follow", path, excerpt(line),
                                      in.size()));
 
-  // Text or binary: the first vector line of a text file is a word and `dim` numbers.
+  // Text or binary: the first vector line of a text file is a word and `dim` fields,
+  // or at least a word and a number (a text file with a bad line, reported below as
+  // such). A binary record's float bytes are neither, but for odds far below 2^-32.
   const uint64_t body_offset = line.size() + 1;
   while (*count > 0 && in.getline(line)) {
     const auto fields = split_fields(line);
     if (fields.empty()) continue;
-    bool text = static_cast<int64_t>(fields.size()) == *dim + 1;
-    for (size_t d = 1; text && d < fields.size(); ++d) text = parse_number<double>(fields[d]).has_value();
+    const bool text = static_cast<int64_t>(fields.size()) == *dim + 1 ||
+                      (fields.size() >= 2 && parse_number<double>(fields[1]).has_value());
     if (!text) return load_binary_vectors(path, *count, *dim, body_offset);
     break;
   }
