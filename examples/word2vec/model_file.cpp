@@ -113,11 +113,15 @@ ModelFile load_model(const std::string& path) {
   m.subwords.maxn = r.get<int64_t>("maxn");
   m.subwords.bucket = r.get<int64_t>("bucket");
   const int64_t v = r.get<int64_t>("the vocabulary size");
-  const auto file_size = static_cast<int64_t>(bytes.size());
+  // Each word takes at least 12 bytes (length and count).
+  if (v > static_cast<int64_t>((bytes.size() - r.pos) / 12))
+    throw tg::ValueError(fmt::format("{}: the model file is truncated: it announces {} words but {} bytes follow; "
+                                     "expected a complete file written by --save-model", path, v,
+                                     bytes.size() - r.pos));
   const bool ngrams_ok = m.subwords.maxn == 0 ? m.subwords.minn == 0 && m.subwords.bucket == 0
                                               : m.subwords.minn >= 1 && m.subwords.minn <= m.subwords.maxn &&
                                                     m.subwords.maxn <= 100 && m.subwords.bucket >= 1;
-  if (model > 1 || dim < 1 || dim > 10'000 || v < 0 || v > file_size / 12 || !ngrams_ok ||
+  if (model > 1 || dim < 1 || dim > 10'000 || v < 0 || !ngrams_ok ||
       m.subwords.bucket > (int64_t{1} << 31))
     throw tg::ValueError(fmt::format("{}: model file settings model={} dim={} minn={} maxn={} bucket={} words={} are "
                                      "out of range; expected a file written by --save-model", path, model, dim,
