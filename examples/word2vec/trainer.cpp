@@ -321,8 +321,20 @@ double train(const TrainOptions& opts) {
   const double lr = start_lr(opts);
   std::unique_ptr<tg::nn::Embedding> in_table, out_table;
   try {
-    in_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(in_rows, opts.dim).sparse(true));
-    out_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+    // The tables are made here and handed over (_weight), not drawn by Embedding's own
+    // N(0, 1) init and then overwritten: that init's temporary would add a table's size
+    // to the peak memory of a 2M-bucket run. Input vectors uniform in +-0.5/dim, output vectors
+    // zero: word2vec's initialisation.
+    tg::Tensor in_weight = tg::empty({in_rows, opts.dim}), out_weight = tg::zeros({vocab_size, opts.dim});
+    // uniform_ draws into temporaries of its tensor's size: a block of rows at a time
+    // keeps them small (the same draws, in the same order, as one call).
+    for (int64_t row = 0; row < in_rows; row += 65536)
+      tg::nn::init::uniform_(in_weight.narrow(0, row, std::min<int64_t>(65536, in_rows - row)),
+                             -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
+    in_table = std::make_unique<tg::nn::Embedding>(
+        tg::nn::EmbeddingOptions(in_rows, opts.dim).sparse(true)._weight(in_weight));
+    out_table = std::make_unique<tg::nn::Embedding>(
+        tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true)._weight(out_weight));
   } catch (const std::bad_alloc&) {
     throw tg::Error(fmt::format("train: out of memory allocating two tables of {} words x --dim {} ({} bytes "
                                 "each); expected a smaller --dim or a larger --min-count", vocab_size, opts.dim,
@@ -330,9 +342,6 @@ double train(const TrainOptions& opts) {
   }
   tg::nn::Embedding& in = *in_table;
   tg::nn::Embedding& out = *out_table;
-  // Input vectors uniform in +-0.5/dim, output vectors zero: word2vec's initialisation.
-  tg::nn::init::uniform_(in.weight, -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
-  tg::nn::init::zeros_(out.weight);
   auto optimizer = make_optimizer(opts.optimizer, {in.weight, out.weight}, lr);
 
   int64_t start_epoch = 0;
