@@ -328,8 +328,8 @@ double train(const TrainOptions& opts) {
     tg::Tensor in_weight = tg::empty({in_rows, opts.dim}), out_weight = tg::zeros({vocab_size, opts.dim});
     // uniform_ draws into temporaries of its tensor's size: a block of rows at a time
     // keeps them small (the same draws, in the same order, as one call).
-    for (int64_t row = 0; row < in_rows; row += 65536)
-      tg::nn::init::uniform_(in_weight.narrow(0, row, std::min<int64_t>(65536, in_rows - row)),
+    for (int64_t row = 0; row < in_rows; row += 8192)
+      tg::nn::init::uniform_(in_weight.narrow(0, row, std::min<int64_t>(8192, in_rows - row)),
                              -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
     in_table = std::make_unique<tg::nn::Embedding>(
         tg::nn::EmbeddingOptions(in_rows, opts.dim).sparse(true)._weight(in_weight));
