@@ -21,9 +21,9 @@ namespace {
 // run by train before anything is read), so the library and the program share one set
 // of rules and messages.
 void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
-  CLI::App* train = app.add_subcommand("train", "train skip-gram vectors with negative sampling");
+  CLI::App* train = app.add_subcommand("train", "train skip-gram or CBOW vectors (optionally with n-gram subwords) with negative sampling");
   train->add_option("--input", o.input, "corpus: whitespace-separated tokens, one sentence per line")->required();
-  train->add_option("--output", o.output, "vectors in word2vec text format (.vec)")->required();
+  train->add_option("--output", o.output, "vectors in word2vec text format (.vec), or binary with --binary")->required();
   train->add_option("--dim", o.dim, "vector dimension")->capture_default_str();
   train->add_option("--window", o.window, "largest context window (each side)")->capture_default_str();
   train->add_option("--negative", o.negative, "negatives per context word")->capture_default_str();

@@ -323,8 +323,8 @@ double train(const TrainOptions& opts) {
   try {
     // The tables are made here and handed over (_weight), not drawn by Embedding's own
     // N(0, 1) init and then overwritten: that init's temporary would add a table's size
-    // to the peak memory of a 2M-bucket run. Input vectors uniform in +-0.5/dim, output vectors
-    // zero: word2vec's initialisation.
+    // to the peak memory of a 2M-bucket run. Input vectors uniform in +-0.5/dim, output
+    // vectors zero: word2vec's initialisation.
     tg::Tensor in_weight = tg::empty({in_rows, opts.dim}), out_weight = tg::zeros({vocab_size, opts.dim});
     // uniform_ draws into temporaries of its tensor's size: a block of rows at a time
     // keeps them small (the same draws, in the same order, as one call).
