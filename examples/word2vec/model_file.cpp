@@ -13,11 +13,13 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");
 
-// Bounds-checked reads from the file's bytes: running out is a truncated file.
+// Bounds-checked reads: running out is a truncated file. The table is read straight
+// into its tensor, never held twice.
 struct Reader {
   const std::string& path;
-  const std::vector<char>& bytes;
-  size_t pos = 0;
+  tg::InputFile& file;
+  uint64_t pos = 0;
+  uint64_t left() const { return file.size() - pos; }
   template <class T>
   T get(const char* what) {
     T value;
@@ -25,21 +27,14 @@ struct Reader {
     return value;
   }
   void take(void* out, size_t n, const char* what) {
-    if (bytes.size() - pos < n)
+    if (left() < n)
       throw tg::ValueError(fmt::format("{}: the model file is truncated: {} needs {} bytes at byte {} but the file "
                                        "has {}; expected a complete file written by --save-model", path, what, n,
-                                       pos, bytes.size()));
-    std::memcpy(out, bytes.data() + pos, n);
+                                       pos, file.size()));
+    file.read(out, n);
     pos += n;
   }
 };
-
-std::vector<char> read_all(const std::string& path, const char* where) {
-  tg::InputFile file(path, where);
-  std::vector<char> bytes(static_cast<size_t>(file.size()));
-  file.read(bytes.data(), bytes.size());
-  return bytes;
-}
 
 }  // namespace
 
@@ -95,8 +90,8 @@ bool is_model_file(const std::string& path) {
 }
 
 ModelFile load_model(const std::string& path) {
-  const std::vector<char> bytes = read_all(path, "load_model");
-  Reader r{path, bytes};
+  tg::InputFile file(path, "load_model");
+  Reader r{path, file};
   char magic[sizeof kModelMagic];
   r.take(magic, sizeof magic, "the magic");
   if (std::memcmp(magic, kModelMagic, sizeof magic) != 0)
@@ -114,10 +109,10 @@ ModelFile load_model(const std::string& path) {
   m.subwords.bucket = r.get<int64_t>("bucket");
   const int64_t v = r.get<int64_t>("the vocabulary size");
   // Each word takes at least 12 bytes (length and count).
-  if (v > static_cast<int64_t>((bytes.size() - r.pos) / 12))
+  if (v > static_cast<int64_t>(r.left() / 12))
     throw tg::ValueError(fmt::format("{}: the model file is truncated: it announces {} words but {} bytes follow; "
                                      "expected a complete file written by --save-model", path, v,
-                                     bytes.size() - r.pos));
+                                     r.left()));
   const bool ngrams_ok = m.subwords.maxn == 0 ? m.subwords.minn == 0 && m.subwords.bucket == 0
                                               : m.subwords.minn >= 1 && m.subwords.minn <= m.subwords.maxn &&
                                                     m.subwords.maxn <= 100 && m.subwords.bucket >= 1;
@@ -131,19 +126,19 @@ ModelFile load_model(const std::string& path) {
   m.counts.resize(static_cast<size_t>(v));
   for (int64_t w = 0; w < v; ++w) {
     const auto length = r.get<uint32_t>("a word's length");
-    if (bytes.size() - r.pos < length) r.take(nullptr, length, "a word");  // throws: truncated
-    m.words[w].assign(bytes.data() + r.pos, length);
-    r.pos += length;
+    if (r.left() < length) r.take(nullptr, length, "a word");  // throws: truncated
+    m.words[w].resize(length);
+    r.take(m.words[w].data(), length, "a word");
     m.counts[w] = r.get<int64_t>("a word's count");
   }
   const int64_t rows = v + m.subwords.bucket;
   const auto table_bytes = static_cast<uint64_t>(rows) * static_cast<uint64_t>(dim) * sizeof(float);
-  if (bytes.size() - r.pos != table_bytes)
+  if (r.left() != table_bytes)
     throw tg::ValueError(fmt::format("{}: the model file holds {} bytes after its vocabulary; expected {} ({} rows x "
-                                     "dim {} float32): the file is {}", path, bytes.size() - r.pos, table_bytes, rows,
-                                     dim, bytes.size() - r.pos < table_bytes ? "truncated" : "followed by extra bytes"));
+                                     "dim {} float32): the file is {}", path, r.left(), table_bytes, rows, dim,
+                                     r.left() < table_bytes ? "truncated" : "followed by extra bytes"));
   m.input = tg::empty({rows, dim});
-  std::memcpy(m.input.data_ptr<float>(), bytes.data() + r.pos, table_bytes);
+  r.take(m.input.data_ptr<float>(), table_bytes, "the table");
   return m;
 }
 
