@@ -29,7 +29,7 @@ int64_t load_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Emb
     for (const auto& [key, t] : extra)
       if (key == name) return t;
     if (name == "processes") return tg::scalar_tensor(1, tg::kInt64);  // saved before runs had several
-    throw tg::Error(fmt::format("train: --resume '{}' has no '{}'; expected a checkpoint written by --save-model",
+    throw tg::Error(fmt::format("train: --resume '{}' has no '{}'; expected a checkpoint written by --checkpoint",
                                 path, name));
   };
   const tg::Tensor counts = find("vocab_counts"), epochs = find("epochs_done");
@@ -38,7 +38,7 @@ int64_t load_checkpoint(const std::string& path, const Vocab& vocab, tg::nn::Emb
     throw tg::Error(fmt::format("train: --resume '{}' was trained on another vocabulary; {}", path, kSameRun));
   if (epochs.numel() != 1 || epochs.dtype() != tg::kInt64 || epochs.item<int64_t>() < 0)
     throw tg::Error(fmt::format("train: --resume '{}' has an 'epochs_done' that is not one count >= 0; expected a "
-                                "checkpoint written by --save-model", path));
+                                "checkpoint written by --checkpoint", path));
   const tg::Tensor saved_by = find("processes");
   if (saved_by.numel() != 1 || saved_by.dtype() != tg::kInt64 || saved_by.item<int64_t>() != processes)
     throw tg::Error(fmt::format("train: --resume '{}' was saved by a run of {} process(es), this run has {}; expected "

@@ -1,5 +1,5 @@
 #pragma once
-// Checkpoints to resume training from: written by --save-model, read by --resume.
+// Checkpoints to resume training from: written by --checkpoint, read by --resume.
 // (The .vec output is vectors_io.h's.)
 #include <cstdint>
 #include <string>

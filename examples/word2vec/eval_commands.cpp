@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <unordered_set>
 
+#include "eval_sets.h"
+#include "model_file.h"
 #include "similarity.h"
 
 namespace w2v {
@@ -25,8 +28,35 @@ std::string from_eval_dir(const std::string& explicit_path, const std::string& d
 
 }  // namespace
 
+WordVectors load_any_vectors(const std::string& path, const std::vector<std::string>& extra, const char* where) {
+  if (!is_model_file(path)) return load_vectors(path);
+  const ModelFile model = load_model(path);
+  std::vector<std::string> words = model.words;
+  std::unordered_set<std::string> known(words.begin(), words.end());
+  for (const std::string& word : extra)
+    if (model.subwords.enabled() && known.insert(word).second) words.push_back(word);
+  const tg::Tensor table = model.vectors(words, where).to(tg::kFloat64).contiguous();
+  const double* data = table.data_ptr<double>();
+  return make_word_vectors(path, std::move(words), std::vector<double>(data, data + table.numel()), table.size(1));
+}
+
+void run_vector(const std::string& vectors_path, const std::vector<std::string>& words, std::ostream& out) {
+  const WordVectors vectors = load_any_vectors(vectors_path, words, "vector");
+  const tg::Tensor& table = vectors.table.weight;
+  const double* data = table.data_ptr<double>();
+  for (const std::string& word : words) {
+    const int64_t row = vectors.row_of(word, "vector");
+    fmt::memory_buffer line;
+    fmt::format_to(std::back_inserter(line), "{}", word);
+    for (int64_t d = 0; d < vectors.dim(); ++d)
+      fmt::format_to(std::back_inserter(line), " {:.6g}", data[row * vectors.dim() + d]);
+    line.push_back('\n');
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  }
+}
+
 void run_neighbors(const std::string& vectors_path, const std::string& word, int64_t k, std::ostream& out) {
-  const WordVectors vectors = load_vectors(vectors_path);
+  const WordVectors vectors = load_any_vectors(vectors_path, {word}, "neighbors");
   const int64_t row = vectors.row_of(word, "neighbors");
   fmt::print(out, "nearest neighbours of '{}' by cosine:\n", word);
   print_scored(vectors, Similarity(vectors).neighbors(row, k), out);
@@ -34,7 +64,7 @@ void run_neighbors(const std::string& vectors_path, const std::string& word, int
 
 void run_analogy(const std::string& vectors_path, const std::string& a, const std::string& b, const std::string& c,
                  int64_t k, std::ostream& out) {
-  const WordVectors vectors = load_vectors(vectors_path);
+  const WordVectors vectors = load_any_vectors(vectors_path, {a, b, c}, "analogy");
   const int64_t row_a = vectors.row_of(a, "analogy"), row_b = vectors.row_of(b, "analogy"),
                 row_c = vectors.row_of(c, "analogy");
   fmt::print(out, "{} is to {} as {} is to:\n", a, b, c);
@@ -45,7 +75,16 @@ void run_eval(const std::string& vectors_path, const EvalFiles& files, bool onel
   if (files.analogies.empty() && files.similarity.empty() && files.synonyms.empty())
     throw tg::ValueError("eval: no evaluation file given; expected at least one of --analogies, --similarity, "
                          "--synonyms, or an --eval-dir holding analogies.txt, similarity.txt or synonyms.txt");
-  const WordVectors vectors = load_vectors(vectors_path);
+  // A model file answers the similarity and synonym words it never saw from their
+  // n-grams; analogy answers are searched among those words and its vocabulary.
+  std::vector<std::string> extra;
+  for (const auto& [file, kind] : {std::pair{files.similarity, PairKind::Score}, {files.synonyms, PairKind::Label}})
+    if (!file.empty() && is_model_file(vectors_path))
+      for (const ScoredPair& pair : read_scored_pairs(file, kind)) {
+        extra.push_back(pair.word1);
+        extra.push_back(pair.word2);
+      }
+  const WordVectors vectors = load_any_vectors(vectors_path, extra, "eval");
   out << format_report(evaluate(vectors, files), vectors, oneline);
 }
 
@@ -58,6 +97,7 @@ void add_eval_commands(CLI::App& app, std::ostream& out) {
   // inside app.parse(), so the shared state lives as long as the callbacks hold it.
   struct Arguments {
     std::string vectors, word, a, b, c, eval_dir;
+    std::vector<std::string> words;
     int64_t neighbors_k = 10, analogy_k = 5;
     w2v::EvalFiles files;
     bool oneline = false;
@@ -66,13 +106,13 @@ void add_eval_commands(CLI::App& app, std::ostream& out) {
   std::ostream* stream = &out;
 
   CLI::App* neighbors = app.add_subcommand("neighbors", "Print the nearest neighbours of a word by cosine");
-  neighbors->add_option("vectors", args->vectors, "Vectors in word2vec text format (.vec)")->required();
+  neighbors->add_option("vectors", args->vectors, "A --save-model file, .vec or word2vec .bin")->required();
   neighbors->add_option("word", args->word, "The word")->required();
   neighbors->add_option("--k", args->neighbors_k, "How many neighbours")->check(CLI::PositiveNumber);
   neighbors->callback([args, stream] { w2v::run_neighbors(args->vectors, args->word, args->neighbors_k, *stream); });
 
   CLI::App* analogy = app.add_subcommand("analogy", "A is to B as C is to ? (3CosAdd, question words excluded)");
-  analogy->add_option("vectors", args->vectors, "Vectors in word2vec text format (.vec)")->required();
+  analogy->add_option("vectors", args->vectors, "A --save-model file, .vec or word2vec .bin")->required();
   analogy->add_option("a", args->a, "A")->required();
   analogy->add_option("b", args->b, "B")->required();
   analogy->add_option("c", args->c, "C")->required();
@@ -80,8 +120,14 @@ void add_eval_commands(CLI::App& app, std::ostream& out) {
   analogy->callback(
       [args, stream] { w2v::run_analogy(args->vectors, args->a, args->b, args->c, args->analogy_k, *stream); });
 
+  CLI::App* vector = app.add_subcommand("vector", "Print words' vectors (word2vec text lines); a model file "
+                                                  "gives unseen words a vector from their n-grams");
+  vector->add_option("vectors", args->vectors, "A --save-model file, .vec or word2vec .bin")->required();
+  vector->add_option("words", args->words, "The words")->required();
+  vector->callback([args, stream] { w2v::run_vector(args->vectors, args->words, *stream); });
+
   CLI::App* eval = app.add_subcommand("eval", "Score vectors on analogy, similarity and synonym sets");
-  eval->add_option("vectors", args->vectors, "Vectors in word2vec text format (.vec)")->required();
+  eval->add_option("vectors", args->vectors, "A --save-model file, .vec or word2vec .bin")->required();
   eval->add_option("--analogies", args->files.analogies, "questions-words format: ': section', then 'a b c d'")
       ->check(CLI::ExistingFile);
   eval->add_option("--similarity", args->files.similarity, "'word1 word2 score' lines (Spearman)")

@@ -21,9 +21,9 @@ namespace {
 // run by train before anything is read), so the library and the program share one set
 // of rules and messages.
 void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
-  CLI::App* train = app.add_subcommand("train", "train skip-gram vectors with negative sampling");
+  CLI::App* train = app.add_subcommand("train", "train skip-gram or CBOW vectors (optionally with n-gram subwords) with negative sampling");
   train->add_option("--input", o.input, "corpus: whitespace-separated tokens, one sentence per line")->required();
-  train->add_option("--output", o.output, "vectors in word2vec text format (.vec)")->required();
+  train->add_option("--output", o.output, "vectors in word2vec text format (.vec), or binary with --binary")->required();
   train->add_option("--dim", o.dim, "vector dimension")->capture_default_str();
   train->add_option("--window", o.window, "largest context window (each side)")->capture_default_str();
   train->add_option("--negative", o.negative, "negatives per context word")->capture_default_str();
@@ -35,15 +35,23 @@ void add_train_command(CLI::App& app, w2v::TrainOptions& o) {
   train->add_option("--threads", o.threads, "Hogwild training threads")->capture_default_str();
   train->add_option("--optimizer", o.optimizer, "sgd, sparse_adam or adagrad")->capture_default_str();
   train->add_option("--step", o.step, "window: one block product per window, negatives shared by its "
-                                      "context words; pair: K negatives per (center, context) pair")
+                                      "context words (word-only skip-gram; CBOW and subword models step by "
+                                      "pairs); pair: K negatives per (center, context) pair")
       ->capture_default_str();
   train->add_option("--batch", o.batch, "(center, context) pairs per step")->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
   train->add_option("--sync-every", o.sync_tokens, "under mpirun: tokens each process reads between two "
                                                    "averagings of the most frequent rows")->capture_default_str();
   train->add_option("--log", o.log, "write a CSV of progress: tokens,loss,lr,words_per_sec");
-  train->add_option("--save-model", o.save_model, "checkpoint file, written after every epoch");
-  train->add_option("--resume", o.resume, "continue from a --save-model checkpoint (same input and settings)");
+  train->add_option("--checkpoint", o.checkpoint, "checkpoint file, written after every epoch");
+  train->add_option("--save-model", o.save_model, "model file (vocabulary, word and n-gram vectors, settings) "
+                                                 "for neighbors, analogy, eval and vector");
+  train->add_flag("--binary", o.binary, "write --output in word2vec's binary format");
+  train->add_option("--model", o.model, "skipgram or cbow")->capture_default_str();
+  train->add_option("--minn", o.minn, "shortest character n-gram (0: words only; fastText: 3)")->capture_default_str();
+  train->add_option("--maxn", o.maxn, "longest character n-gram (0: words only; fastText: 6)")->capture_default_str();
+  train->add_option("--bucket", o.bucket, "n-gram hash buckets (with --maxn > 0)")->capture_default_str();
+  train->add_option("--resume", o.resume, "continue from a --checkpoint file (same input and settings)");
   train->add_flag("--quiet", o.quiet, "no progress line");
   train->callback([&o] { w2v::train(o); });
 }

@@ -119,6 +119,18 @@ void check_options(const TrainOptions& opts) {
                                      opts.optimizer));
   if (opts.step != "window" && opts.step != "pair")
     throw tg::ValueError(fmt::format("train: --step = '{}' is unknown; expected window or pair", opts.step));
+  if (opts.model != "skipgram" && opts.model != "cbow")
+    throw tg::ValueError(fmt::format("train: --model = '{}' is unknown; expected skipgram or cbow", opts.model));
+  check_range("--minn", opts.minn, 0, Limits::max_ngram);
+  check_range("--maxn", opts.maxn, 0, Limits::max_ngram);
+  if (opts.maxn > 0 && (opts.minn < 1 || opts.minn > opts.maxn))
+    throw tg::ValueError(fmt::format("train: --minn = {} with --maxn = {}; expected 1 <= --minn <= --maxn "
+                                     "(fastText's 3 and 6), or --minn 0 --maxn 0 for words only",
+                                     opts.minn, opts.maxn));
+  if (opts.maxn == 0 && opts.minn != 0)
+    throw tg::ValueError(fmt::format("train: --minn = {} with --maxn = 0; expected --minn <= --maxn (e.g. --minn {} "
+                                     "--maxn 6), or --minn 0 for words only", opts.minn, opts.minn));
+  if (opts.maxn > 0) check_range("--bucket", opts.bucket, 1, Limits::max_bucket);
   const int64_t step_floats = opts.batch * (1 + opts.negative) * opts.dim;  // < 2^44 within the ranges above
   if (step_floats > Limits::max_step_floats)
     throw tg::ValueError(fmt::format("train: --batch * (1 + --negative) * --dim = {} * {} * {} = {} floats per step "
@@ -135,17 +147,18 @@ void check_paths(const TrainOptions& opts) {
   };
   std::vector<Named> written{{"--output", opts.output}};
   if (!opts.log.empty()) written.push_back({"--log", opts.log});
+  if (!opts.checkpoint.empty()) written.push_back({"--checkpoint", opts.checkpoint});
   if (!opts.save_model.empty()) written.push_back({"--save-model", opts.save_model});
   for (const Named& w : written) check_writable(w.flag, w.path);
 
-  // --save-model may name the --resume file: continuing a checkpoint in place is the
+  // --checkpoint may name the --resume file: continuing a checkpoint in place is the
   // usual way to resume, and the checkpoint is replaced atomically after each epoch.
   std::vector<Named> read{{"--input", opts.input}};
   if (!opts.resume.empty()) read.push_back({"--resume", opts.resume});
   for (size_t i = 0; i < written.size(); ++i) {
     const FileId id = file_id(written[i].path);
     for (const Named& r : read)
-      if (id.same(file_id(r.path)) && !(r.flag == std::string("--resume") && written[i].flag == std::string("--save-model")))
+      if (id.same(file_id(r.path)) && !(r.flag == std::string("--resume") && written[i].flag == std::string("--checkpoint")))
         throw tg::Error(fmt::format("train: {} '{}' is the {} file '{}'; expected another file (it would be "
                                     "overwritten)", written[i].flag, written[i].path, r.flag, r.path));
     for (size_t j = 0; j < i; ++j)

@@ -23,7 +23,12 @@ struct TrainOptions {
   int64_t sync_tokens = 200'000;  // under mpirun: tokens of a process between row syncs
   uint64_t seed = 1;
   std::string log;                // CSV: tokens,loss,lr,words_per_sec
-  std::string save_model;         // checkpoint written after every epoch
+  std::string checkpoint;         // checkpoint written after every epoch
+  std::string save_model;         // model file (model_file.h): vocabulary, input table, settings
+  bool binary = false;            // --output in word2vec's binary format
+  std::string model = "skipgram"; // skipgram | cbow
+  int64_t minn = 0, maxn = 0;     // character n-gram lengths; maxn 0: words only
+  int64_t bucket = 2'000'000;     // n-gram rows (used when maxn > 0)
   std::string resume;             // checkpoint to continue from
   bool quiet = false;             // no progress line
 };
@@ -39,6 +44,8 @@ struct Limits {
   static constexpr int64_t max_batch = 1'000'000;
   static constexpr int64_t max_sync_tokens = int64_t{1} << 40;
   static constexpr int max_threads = 1'024;
+  static constexpr int64_t max_ngram = 100;               // --minn, --maxn
+  static constexpr int64_t max_bucket = int64_t{1} << 31;  // a 32-bit hash modulo the buckets
   // One step's lookups, batch * (1 + negative) * dim floats: 1 GiB.
   static constexpr int64_t max_step_floats = int64_t{1} << 28;
   // Tokens read over the whole run (corpus tokens * epochs): the lr schedule's tick
@@ -55,7 +62,7 @@ double start_lr(const TrainOptions& opts);
 // "train: --dim = 0 is out of range; expected 1 to 10000" otherwise.
 void check_options(const TrainOptions& opts);
 
-// --input and --resume are readable regular files; --output, --log and --save-model can
+// --input and --resume are readable regular files; --output, --log and --checkpoint can
 // be written (their folder exists and is writable; an existing file there is a regular,
 // writable file); no file is both read and written, and no two outputs are one file
 // (compared by device and inode, so links and "./x" vs "x" are caught). tg::Error naming

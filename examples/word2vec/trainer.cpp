@@ -54,9 +54,11 @@
 #include <tapegrad/tapegrad.h>
 #include <thread>
 
+#include "bag_input.h"
 #include "checkpoint.h"
 #include "cluster.h"
 #include "corpus.h"
+#include "model_file.h"
 #include "progress.h"
 #include "vectors_io.h"
 
@@ -81,8 +83,9 @@ int64_t state_tables(const std::string& optimizer) {
 // The two tables and the optimizer's state, refused with their size when they cannot fit
 // in this machine's memory (rather than a bad_alloc, or a swap storm, mid-training).
 void check_table_memory(const TrainOptions& opts, int64_t vocab_size) {
-  // vocab < 2^31 and dim <= 10^4: the product stays below 2^53.
-  const int64_t bytes = 2 * vocab_size * opts.dim * 4 * (1 + state_tables(opts.optimizer));
+  // vocab and bucket < 2^31 and dim <= 10^4: the product stays below 2^53.
+  const int64_t rows = 2 * vocab_size + (opts.maxn > 0 ? opts.bucket : 0);
+  const int64_t bytes = rows * opts.dim * 4 * (1 + state_tables(opts.optimizer));
   const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
   const double physical = pages > 0 && page_size > 0 ? static_cast<double>(pages) * static_cast<double>(page_size) : 0;
   if (physical > 0 && static_cast<double>(bytes) > physical)
@@ -112,8 +115,9 @@ struct Shared {
   const TrainOptions& opts;
   std::vector<float> keep;
   std::vector<int32_t> negatives;
-  tg::nn::Embedding& in;
+  tg::nn::Embedding& in;   // V rows, then the n-gram buckets (subwords.h)
   tg::nn::Embedding& out;
+  const Bags* bags;        // every word's input rows; null for word-only skip-gram (one lookup per word)
   tg::optim::Optimizer& optimizer;
   tg::optim::LambdaLR& schedule;
   Counters& counters;
@@ -129,7 +133,7 @@ class Worker {
   Worker(Shared& shared, int id)
       : s_(shared), rng_(shared.opts.seed * 1000003ULL + static_cast<uint64_t>(id) + 1 +
                          static_cast<uint64_t>(place().rank) * 7919ULL),
-        k1_(shared.opts.negative + 1), window_step_(shared.opts.step == "window"), syncs_(id == 0) {
+        k1_(shared.opts.negative + 1), window_step_(shared.opts.step == "window" && shared.bags == nullptr), syncs_(id == 0) {
     if (window_step_) {
       groups_.resize(static_cast<size_t>(2 * s_.opts.window + 1));
       sign_ = make_sign(1);
@@ -176,6 +180,10 @@ class Worker {
       // Dynamic window: a random b in [1, window] on both sides, so near words count more.
       const int64_t b = 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(s_.opts.window)));
       const int64_t first = std::max<int64_t>(0, i - b), last = std::min(n - 1, i + b);
+      if (s_.opts.model == "cbow") {
+        add_cbow(kept_[i], first, last, i);
+        continue;
+      }
       if (window_step_) {
         if (last > first) add_window(i, first, last);
         continue;
@@ -206,7 +214,25 @@ class Worker {
     if (static_cast<int64_t>(group.contexts.size()) >= s_.opts.batch) flush_group(b);
   }
 
+  // CBOW: the mean of the bags of kept_[first..last] but `center_pos` predicts the center.
+  void add_cbow(int32_t center, int64_t first, int64_t last, int64_t center_pos) {
+    if (last == first) return;  // a sentence of one word has no context
+    bag_batch_.start();
+    for (int64_t j = first; j <= last; ++j)
+      if (j != center_pos) bag_batch_.add(*s_.bags, kept_[j]);
+    add_targets(center, center);
+  }
+
   void add_pair(int32_t center, int32_t context) {
+    if (s_.bags) {
+      bag_batch_.start();
+      bag_batch_.add(*s_.bags, center);
+    }
+    add_targets(center, context);
+  }
+
+  // The example's positive target and its negatives; a full batch is a step.
+  void add_targets(int32_t center, int32_t context) {
     centers_.push_back(center);
     targets_.push_back(context);
     for (int64_t k = 0; k < s_.opts.negative; ++k) targets_.push_back(draw_negative(context));
@@ -231,12 +257,13 @@ class Worker {
     const auto b = static_cast<int64_t>(centers_.size());
     if (b == 0) return;
     if (!sign_.defined() || sign_.size(0) != b) sign_ = make_sign(b);
-    const tg::Tensor u = s_.in(tg::from_vector(centers_, {b}));
+    const tg::Tensor u = s_.bags ? bag_batch_.hidden(s_.in.weight) : s_.in(tg::from_vector(centers_, {b}));
     const tg::Tensor v = s_.out(tg::from_vector(targets_, {b, k1_}));
     const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
     step(-(scores * sign_).logsigmoid().sum(), b);
     centers_.clear();
     targets_.clear();
+    bag_batch_.clear();
   }
 
   void step(const tg::Tensor& loss, int64_t pairs) {
@@ -284,7 +311,8 @@ class Worker {
   bool syncs_;                      // this thread runs the process's row syncs
   int64_t share_ = 0, done_ = 0;    // tokens of this thread's sentences, and read so far
   std::vector<int32_t> kept_;
-  std::vector<int64_t> centers_, targets_;  // the pair step's batch
+  std::vector<int64_t> centers_, targets_;  // the pair step's batch (and CBOW's)
+  BagBatch bag_batch_;                      // their input bags, with subwords or CBOW
   std::vector<Group> groups_;               // the window step's, by context count
   tg::Tensor sign_;
   double loss_sum_ = 0;
@@ -361,11 +389,25 @@ double train(const TrainOptions& opts) {
                                      opts.min_count));
   check_table_memory(opts, vocab_size);
 
+  const Subwords subwords{opts.minn, opts.maxn, opts.maxn > 0 ? opts.bucket : 0};
+  const int64_t in_rows = vocab_size + subwords.bucket;
   const double lr = start_lr(opts);
   std::unique_ptr<tg::nn::Embedding> in_table, out_table;
   try {
-    in_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
-    out_table = std::make_unique<tg::nn::Embedding>(tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true));
+    // The tables are made here and handed over (_weight), not drawn by Embedding's own
+    // N(0, 1) init and then overwritten: that init's temporary would add a table's size
+    // to the peak memory of a 2M-bucket run. Input vectors uniform in +-0.5/dim, output
+    // vectors zero: word2vec's initialisation.
+    tg::Tensor in_weight = tg::empty({in_rows, opts.dim}), out_weight = tg::zeros({vocab_size, opts.dim});
+    // uniform_ draws into temporaries of its tensor's size: a block of rows at a time
+    // keeps them small (the same draws, in the same order, as one call).
+    for (int64_t row = 0; row < in_rows; row += 8192)
+      tg::nn::init::uniform_(in_weight.narrow(0, row, std::min<int64_t>(8192, in_rows - row)),
+                             -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
+    in_table = std::make_unique<tg::nn::Embedding>(
+        tg::nn::EmbeddingOptions(in_rows, opts.dim).sparse(true)._weight(in_weight));
+    out_table = std::make_unique<tg::nn::Embedding>(
+        tg::nn::EmbeddingOptions(vocab_size, opts.dim).sparse(true)._weight(out_weight));
   } catch (const std::bad_alloc&) {
     throw tg::Error(fmt::format("train: out of memory allocating two tables of {} words x --dim {} ({} bytes "
                                 "each); expected a smaller --dim or a larger --min-count", vocab_size, opts.dim,
@@ -373,9 +415,6 @@ double train(const TrainOptions& opts) {
   }
   tg::nn::Embedding& in = *in_table;
   tg::nn::Embedding& out = *out_table;
-  // Input vectors uniform in +-0.5/dim, output vectors zero: word2vec's initialisation.
-  tg::nn::init::uniform_(in.weight, -0.5 / static_cast<double>(opts.dim), 0.5 / static_cast<double>(opts.dim));
-  tg::nn::init::zeros_(out.weight);
   auto optimizer = make_optimizer(opts.optimizer, {in.weight, out.weight}, lr);
 
   int64_t start_epoch = 0;
@@ -393,9 +432,14 @@ double train(const TrainOptions& opts) {
   tg::optim::LambdaLR schedule(*optimizer, lr_factor);
   Counters counters;
   counters.tokens = corpus.num_tokens() * std::min(start_epoch, opts.epochs);
-  RowSync sync(in.weight, out.weight, corpus.num_tokens(), opts.sync_tokens);
+  // Under mpirun the averaged rows are the words' (the first V of both tables); each
+  // process keeps its own n-gram buckets.
+  RowSync sync(in.weight.narrow(0, 0, vocab_size), out.weight, corpus.num_tokens(), opts.sync_tokens);
+  const bool uses_bags = opts.model == "cbow" || subwords.enabled();
+  const Bags bags = uses_bags ? vocabulary_bags(corpus.vocab.words, subwords) : Bags{};
   Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.all_in_vocab_tokens, opts.sample),
-                negative_table(corpus.vocab), in, out, *optimizer, schedule, counters, sync, total, {}, {}, {}};
+                negative_table(corpus.vocab), in, out, uses_bags ? &bags : nullptr, *optimizer, schedule, counters,
+                sync, total, {}, {}, {}};
   const int64_t shared_start_tokens = counters.tokens.load();
   const int64_t start_ticks = std::min(kLrTicks, counters.tokens.load() * kLrTicks / std::max<int64_t>(1, total));
   for (int64_t t = 0; t < start_ticks; ++t) schedule.step();
@@ -428,10 +472,10 @@ double train(const TrainOptions& opts) {
     if (shared.stop) return;
     try {
       sync.end_epoch();  // every process now holds the same tables
-      if (opts.save_model.empty() || where.rank != 0) return;
+      if (opts.checkpoint.empty() || where.rank != 0) return;
       check_finite(opts, in.weight, "input");
       check_finite(opts, out.weight, "output");
-      save_checkpoint(opts.save_model, corpus.vocab, in, out, *optimizer, epoch, where.processes);
+      save_checkpoint(opts.checkpoint, corpus.vocab, in, out, *optimizer, epoch, where.processes);
     } catch (...) {
       fail(std::current_exception());
     }
@@ -464,7 +508,14 @@ double train(const TrainOptions& opts) {
   }
   check_finite(opts, in.weight, "input");
   if (where.rank != 0) return wps;
-  save_vectors(opts.output, corpus.vocab.words, in.weight);
+  // A word's vector is the mean of its bag (its row alone without n-grams).
+  const tg::Tensor vectors = subwords.enabled() ? bag_means(bags, in.weight) : in.weight.narrow(0, 0, vocab_size);
+  if (opts.binary)
+    save_vectors_binary(opts.output, corpus.vocab.words, vectors);
+  else
+    save_vectors(opts.output, corpus.vocab.words, vectors);
+  if (!opts.save_model.empty())
+    save_model(opts.save_model, ModelFile{opts.model, subwords, corpus.vocab.words, corpus.vocab.counts, in.weight});
   progress.commit_log();
   if (!opts.quiet) fmt::print(stderr, "Wrote {} vectors of dimension {} to {}\n", vocab_size, opts.dim, opts.output);
   return wps;

@@ -70,6 +70,22 @@ WordVectors load_vectors(const std::string& path) {
                                      "expected 'count dim' of the vectors that follow", path, excerpt(line),
                                      in.size()));
 
+  // Text or binary: in a text file the field after the first word is a number, or at
+  // least printable ASCII (a bad value, reported below as such). In a binary file it is
+  // the first float's raw bytes, which are neither unless all four happen to be
+  // printable ASCII (a space or newline among them just ends the field sooner).
+  const uint64_t body_offset = line.size() + 1;
+  while (*count > 0 && in.getline(line)) {
+    const auto fields = split_fields(line);
+    if (fields.empty()) continue;
+    const bool text = fields.size() >= 2 && (parse_number<double>(fields[1]).has_value() ||
+                                             std::all_of(fields[1].begin(), fields[1].end(),
+                                                         [](char c) { return c > 0x20 && c < 0x7f; }));
+    if (!text) return load_binary_vectors(path, *count, *dim, body_offset);
+    break;
+  }
+  in.seek(body_offset);
+
   std::vector<std::string> words;
   std::unordered_map<std::string, int64_t> index;
   // (V, D) row-major. The header is only a claim until the lines are read: a corrupt

@@ -46,4 +46,16 @@ WordVectors load_vectors(const std::string& path);
 // shapes disagree, tg::Error when the file cannot be written.
 void save_vectors(const std::string& path, const std::vector<std::string>& words, const tg::Tensor& vectors);
 
+// word2vec's binary format (-binary 1): the header line "count dim\n", then per word
+// the word, a space, dim little-endian float32 and "\n". load_vectors reads it too: a
+// file whose first vector line is not `dim` numbers is read as binary
+// (vectors_binary.cpp), and a header that announces more than the file holds, a
+// truncated record or bytes past the last one are tg::ValueErrors naming the file.
+void save_vectors_binary(const std::string& path, const std::vector<std::string>& words, const tg::Tensor& vectors);
+WordVectors load_binary_vectors(const std::string& path, int64_t count, int64_t dim, uint64_t body_offset);
+
+// Words and (V, D) float64 rows as WordVectors (duplicates: the first row wins).
+WordVectors make_word_vectors(const std::string& path, std::vector<std::string> words, std::vector<double> values,
+                              int64_t dim);
+
 }  // namespace w2v

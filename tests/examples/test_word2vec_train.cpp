@@ -144,13 +144,13 @@ TEST_CASE("check_paths: outputs writable, inputs regular, nothing read is overwr
           o.input = corpus;
           o.log = corpus;
         }).find("train: --log '") == 0);
-  CHECK(message([&](auto& o) { o.save_model = o.output; }).find("are one file; expected distinct files") !=
+  CHECK(message([&](auto& o) { o.checkpoint = o.output; }).find("are one file; expected distinct files") !=
         std::string::npos);
   CHECK(message([&](auto& o) { o.log = dir.file("nodir/log.csv"); }).find("train: --log") == 0);
   // Continuing a checkpoint in place is allowed; writing the vectors over it is not.
   const std::string ckpt = dir.write("ckpt.tg", "x");
   w2v::TrainOptions resume_in_place = good;
-  resume_in_place.resume = resume_in_place.save_model = ckpt;
+  resume_in_place.resume = resume_in_place.checkpoint = ckpt;
   CHECK_NOTHROW(w2v::check_paths(resume_in_place));
   CHECK(message([&](auto& o) {
           o.resume = ckpt;
@@ -220,14 +220,14 @@ TEST_CASE("the learning rate decays to a floor every optimizer accepts, and spar
     w2v::TrainOptions o = tiny_options(dir);
     o.optimizer = name;
     o.epochs = 2;
-    o.save_model = dir.file("ckpt.tg");
+    o.checkpoint = dir.file("ckpt.tg");
     REQUIRE_NOTHROW(w2v::train(o));
     CHECK(fs::exists(o.output));
     CHECK(!fs::exists(dir.file("ckpt.tg.optim")));  // one file holds the model and the optimizer
     // One file: the model, the optimizer (its lr at the floor, not 0) and the epochs done.
     double saved_lr = 0;
     int64_t epochs_done = -1;
-    for (const auto& [group, entries] : tg::load_groups(o.save_model))
+    for (const auto& [group, entries] : tg::load_groups(o.checkpoint))
       for (const auto& [key, t] : entries) {
         if (group.rfind("optimizer:", 0) == 0 && key == "param_groups.0.lr") saved_lr = t.item<double>();
         if (group == "extra" && key == "epochs_done") epochs_done = t.item<int64_t>();
@@ -235,11 +235,11 @@ TEST_CASE("the learning rate decays to a floor every optimizer accepts, and spar
     CHECK(epochs_done == 2);
     CHECK(saved_lr == doctest::Approx(w2v::default_lr(name) * w2v::kLrFloor));
     o.epochs = 3;
-    o.resume = o.save_model;  // and saved in place again
+    o.resume = o.checkpoint;  // and saved in place again
     o.output = dir.file("v2.vec");
     REQUIRE_NOTHROW(w2v::train(o));
     CHECK(fs::exists(o.output));
-    for (const auto& [group, entries] : tg::load_groups(o.save_model))
+    for (const auto& [group, entries] : tg::load_groups(o.checkpoint))
       for (const auto& [key, t] : entries)
         if (key == "epochs_done") CHECK(t.item<int64_t>() == 3);
   }
@@ -248,11 +248,11 @@ TEST_CASE("the learning rate decays to a floor every optimizer accepts, and spar
 TEST_CASE("a checkpoint is refused when its optimizer, vocabulary or shape does not match the run") {
   TempDir dir;
   w2v::TrainOptions o = tiny_options(dir);
-  o.save_model = dir.file("ckpt.tg");
+  o.checkpoint = dir.file("ckpt.tg");
   o.optimizer = "adagrad";
   REQUIRE_NOTHROW(w2v::train(o));
-  o.resume = o.save_model;
-  o.save_model.clear();
+  o.resume = o.checkpoint;
+  o.checkpoint.clear();
   o.optimizer = "sparse_adam";
   const std::string same_run = "expected the same --input, --min-count, --dim and --optimizer as the run that saved it";
   std::string m = error_of([&] { w2v::train(o); });
@@ -268,12 +268,12 @@ TEST_CASE("a checkpoint is refused when its optimizer, vocabulary or shape does 
   o.dim = 8;
   o.min_count = 1;
   o.input = dir.write("c1.txt", "a a a b c\n");
-  o.save_model = dir.file("c1.tg");
+  o.checkpoint = dir.file("c1.tg");
   o.resume.clear();
   REQUIRE_NOTHROW(w2v::train(o));
   o.input = dir.write("c2.txt", "a a b b c\n");
-  o.resume = o.save_model;
-  o.save_model.clear();
+  o.resume = o.checkpoint;
+  o.checkpoint.clear();
   CHECK(error_of([&] { w2v::train(o); }) ==
         "train: --resume '" + o.resume + "' was trained on another vocabulary; " + same_run);
   // A file of the tables alone is not a checkpoint.
@@ -288,13 +288,13 @@ TEST_CASE("training that diverges stops with a message to lower --lr and writes 
   o.lr = 1e30;  // was: NaN vectors written, exit 0
   o.epochs = 2;
   o.threads = 2;
-  o.save_model = dir.file("ckpt.tg");
+  o.checkpoint = dir.file("ckpt.tg");
   const std::string previous = dir.write("v.vec", "1 1\nold 1\n");
   const std::string m = error_of([&] { w2v::train(o); });
   CHECK(m.find("train: training diverged: ") == 0);
   CHECK(m.find("expected a smaller --lr (this run started at 1e+30; try a tenth of it)") != std::string::npos);
   CHECK(read_text(previous) == "1 1\nold 1\n");
-  CHECK(!fs::exists(o.save_model));
+  CHECK(!fs::exists(o.checkpoint));
 }
 
 TEST_CASE("--step picks the window or the pair step; both train through the framework, with Hogwild threads") {

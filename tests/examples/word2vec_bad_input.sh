@@ -81,11 +81,45 @@ refuses "... (1048576 bytes)' is not a word2vec header" neighbors long.vec king
 
 # sparse_adam decays to a floor above 0: the run writes its vectors and resumes.
 "$bin" train --input corpus.txt --output sa.vec --min-count 2 --dim 10 --epochs 2 --optimizer sparse_adam \
-  --save-model sa.tg --quiet 2> err.txt || fail "sparse_adam: $(head -c 400 err.txt)"
+  --checkpoint sa.tg --quiet 2> err.txt || fail "sparse_adam: $(head -c 400 err.txt)"
 [ -s sa.vec ] || fail "sparse_adam wrote no vectors"
 "$bin" train --input corpus.txt --output sa2.vec --min-count 2 --dim 10 --epochs 3 --optimizer sparse_adam \
-  --resume sa.tg --save-model sa.tg --quiet 2> err.txt || fail "sparse_adam resume: $(head -c 400 err.txt)"
+  --resume sa.tg --checkpoint sa.tg --quiet 2> err.txt || fail "sparse_adam resume: $(head -c 400 err.txt)"
 [ -s sa2.vec ] || fail "sparse_adam resume wrote no vectors"
+
+# The word-vector models' settings and files (issue 13).
+train "--minn = 6 with --maxn = 3; expected 1 <= --minn <= --maxn" --minn 6 --maxn 3
+train "--minn = 3 with --maxn = 0" --minn 3
+train "--bucket = 0 is out of range; expected 1 to" --minn 3 --maxn 6 --bucket 0
+train "--model = 'glove' is unknown; expected skipgram or cbow" --model glove
+train "--output 'previous.vec' and --save-model 'previous.vec' are one file" --save-model previous.vec
+"$bin" train --input corpus.txt --output m.vec --save-model m.tgw2v --min-count 2 --dim 8 --epochs 1 --minn 3 \
+  --maxn 5 --bucket 1000 --quiet 2> err.txt || fail "subword model: $(head -c 400 err.txt)"
+cp m.tgw2v previous_model && chmod 444 previous_model
+head -c 200 m.tgw2v > truncated.tgw2v
+refuses "the model file is truncated" vector truncated.tgw2v the
+head -c $(( $(wc -c < m.tgw2v) - 4 )) m.tgw2v > short_table.tgw2v
+refuses "rows x dim 8 float32): the file is truncated" neighbors short_table.tgw2v the
+{ cat m.tgw2v; printf 'xx'; } > long_table.tgw2v
+refuses "followed by extra bytes" eval long_table.tgw2v --similarity "$src/tests/data/tiny_similarity.txt"
+{ head -c 8 m.tgw2v; printf '\x02\x00\x00\x00'; tail -c +13 m.tgw2v; } > v2.tgw2v
+refuses "model file version 2; expected version 1" analogy v2.tgw2v a b c
+cmp -s m.tgw2v previous_model || fail "a read changed the model file"
+"$bin" train --input corpus.txt --output w.vec --save-model w.tgw2v --min-count 2 --dim 8 --epochs 1 --quiet \
+  2> err.txt || fail "word-only model: $(head -c 400 err.txt)"
+refuses "word 'zzzunseen' is not in w.tgw2v; expected one of its" vector w.tgw2v zzzunseen
+# word2vec binary files whose header lies, or that end early.
+"$bin" train --input corpus.txt --output b.bin --binary --min-count 2 --dim 8 --epochs 1 --quiet 2> err.txt ||
+  fail "--binary: $(head -c 400 err.txt)"
+n=$(head -1 b.bin | cut -d' ' -f1)
+{ echo "$((n * 10)) 8"; tail -c +$(( $(head -1 b.bin | wc -c) + 1 )) b.bin; } > lies_count.bin
+refuses "the binary header announces $((n * 10)) vectors of dim 8" neighbors lies_count.bin the
+{ echo "$n 800"; tail -c +$(( $(head -1 b.bin | wc -c) + 1 )) b.bin; } > lies_dim.bin
+refuses "vectors of dim 800" neighbors lies_dim.bin the
+head -c $(( $(wc -c < b.bin) - 20 )) b.bin > truncated.bin
+refuses "is truncated at byte" neighbors truncated.bin the
+{ echo "$((n - 1)) 8"; tail -c +$(( $(head -1 b.bin | wc -c) + 1 )) b.bin; } > extra.bin
+refuses "follow the $((n - 1)) binary records the header announces" neighbors extra.bin the
 
 # A 1 MB corpus on one line trains with the default settings.
 for i in $(seq 40); do tr '\n' ' ' < "$corpus"; done > oneline.txt

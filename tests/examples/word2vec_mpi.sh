@@ -21,7 +21,7 @@ common=(--dim 16 --min-count 1 --threads 1 --sample 0 --seed 5 --sync-every 300)
 
 "$bin" train --input "$corpus" --output "$work/one.vec" "${common[@]}" --epochs 1 --quiet 2> /dev/null
 run "$np" "$bin" train --input "$corpus" --output "$work/many.vec" "${common[@]}" --epochs 2 \
-  --save-model "$work/ckpt.tg" 2> "$work/stderr" || fail "mpirun -np $np failed: $(cat "$work/stderr")"
+  --checkpoint "$work/ckpt.tg" 2> "$work/stderr" || fail "mpirun -np $np failed: $(cat "$work/stderr")"
 cut -d' ' -f1 "$work/one.vec" > "$work/one.words"
 cut -d' ' -f1 "$work/many.vec" > "$work/many.words"
 cmp -s "$work/one.words" "$work/many.words" || fail "the vocabulary of $np processes differs from one process's"

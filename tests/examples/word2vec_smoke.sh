@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$bin" train --input "$corpus" --output "$work/v.vec" --dim 20 --min-count 2 --epochs 2 --threads 2 --sample 0 \
-  --log "$work/log.csv" --save-model "$work/ckpt.tg" --seed 3 2> "$work/stderr"
+  --log "$work/log.csv" --checkpoint "$work/ckpt.tg" --seed 3 2> "$work/stderr"
 grep -qE '^words/sec/thread: [0-9]+$' "$work/stderr" || fail "no 'words/sec/thread: N' line"
 read -r count dim < "$work/v.vec"
 [ "$dim" = 20 ] || fail ".vec header says dim $dim; expected 20"
