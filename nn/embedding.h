@@ -20,42 +20,13 @@ namespace tg::nn {
 // options (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse) come from
 // EmbeddingLookupOptions, shared with F::EmbeddingFuncOptions; padding_idx may be
 // negative, counting from the end, and the module stores it normalised to [0, V).
-class EmbeddingOptions : public EmbeddingLookupOptions<EmbeddingOptions> {
+class EmbeddingOptions : public TableOptions<EmbeddingOptions, EmbeddingLookupOptions> {
  public:
-  EmbeddingOptions(int64_t num_embeddings, int64_t embedding_dim)
-      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
-  EmbeddingOptions& num_embeddings(int64_t v) { num_embeddings_ = v; return *this; }
-  EmbeddingOptions& embedding_dim(int64_t v) { embedding_dim_ = v; return *this; }
-  // Use this tensor as the weight, sharing its storage (not copied, not re-initialised).
-  EmbeddingOptions& _weight(Tensor v) { weight_ = std::move(v); return *this; }
-  // true: the weight does not require grad (PyTorch 2.x).
-  EmbeddingOptions& _freeze(bool v) { freeze_ = v; return *this; }
-  // dtype of a fresh weight (PyTorch's factory keyword); default float32.
-  EmbeddingOptions& dtype(Dtype v) { dtype_ = v; return *this; }
-
-  int64_t num_embeddings() const { return num_embeddings_; }
-  int64_t embedding_dim() const { return embedding_dim_; }
-  const Tensor& _weight() const { return weight_; }
-  bool _freeze() const { return freeze_; }
-  Dtype dtype() const { return dtype_; }
-
- private:
-  int64_t num_embeddings_;
-  int64_t embedding_dim_;
-  Tensor weight_;
-  bool freeze_ = false;
-  Dtype dtype_ = kFloat32;
+  using TableOptions::TableOptions;
 };
 
 // Embedding::from_pretrained's options: the lookup options and freeze (default true).
-class EmbeddingFromPretrainedOptions : public EmbeddingLookupOptions<EmbeddingFromPretrainedOptions> {
- public:
-  EmbeddingFromPretrainedOptions& freeze(bool v) { freeze_ = v; return *this; }
-  bool freeze() const { return freeze_; }
-
- private:
-  bool freeze_ = true;
-};
+class EmbeddingFromPretrainedOptions : public FromPretrainedOptions<EmbeddingFromPretrainedOptions, EmbeddingLookupOptions> {};
 
 class Embedding : public Module {
  public:

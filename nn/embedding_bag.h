@@ -18,42 +18,14 @@ namespace tg::nn {
 // (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse) and the bag's (mode,
 // include_last_offset) come from EmbeddingBagLookupOptions, shared with
 // F::EmbeddingBagFuncOptions.
-class EmbeddingBagOptions : public EmbeddingBagLookupOptions<EmbeddingBagOptions> {
+class EmbeddingBagOptions : public TableOptions<EmbeddingBagOptions, EmbeddingBagLookupOptions> {
  public:
-  EmbeddingBagOptions(int64_t num_embeddings, int64_t embedding_dim)
-      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
-  EmbeddingBagOptions& num_embeddings(int64_t v) { num_embeddings_ = v; return *this; }
-  EmbeddingBagOptions& embedding_dim(int64_t v) { embedding_dim_ = v; return *this; }
-  // Use this tensor as the weight, sharing its storage (not copied, not re-initialised).
-  EmbeddingBagOptions& _weight(Tensor v) { weight_ = std::move(v); return *this; }
-  // true: the weight does not require grad.
-  EmbeddingBagOptions& _freeze(bool v) { freeze_ = v; return *this; }
-  // dtype of a fresh weight; default float32.
-  EmbeddingBagOptions& dtype(Dtype v) { dtype_ = v; return *this; }
-
-  int64_t num_embeddings() const { return num_embeddings_; }
-  int64_t embedding_dim() const { return embedding_dim_; }
-  const Tensor& _weight() const { return weight_; }
-  bool _freeze() const { return freeze_; }
-  Dtype dtype() const { return dtype_; }
-
- private:
-  int64_t num_embeddings_;
-  int64_t embedding_dim_;
-  Tensor weight_;
-  bool freeze_ = false;
-  Dtype dtype_ = kFloat32;
+  using TableOptions::TableOptions;
 };
 
 // EmbeddingBag::from_pretrained's options: the bag's options and freeze (default true).
-class EmbeddingBagFromPretrainedOptions : public EmbeddingBagLookupOptions<EmbeddingBagFromPretrainedOptions> {
- public:
-  EmbeddingBagFromPretrainedOptions& freeze(bool v) { freeze_ = v; return *this; }
-  bool freeze() const { return freeze_; }
-
- private:
-  bool freeze_ = true;
-};
+class EmbeddingBagFromPretrainedOptions
+    : public FromPretrainedOptions<EmbeddingBagFromPretrainedOptions, EmbeddingBagLookupOptions> {};
 
 class EmbeddingBag : public Module {
  public:

@@ -76,3 +76,50 @@ class EmbeddingBagLookupOptions : public EmbeddingLookupOptions<Self> {
 };
 
 }  // namespace tg::nn
+
+namespace tg::nn {
+
+// A module's own options beyond the lookup: the table's size, a tensor to use as the
+// weight, freezing and the dtype of a fresh table. Embedding's and EmbeddingBag's
+// options derive from it, with Lookup = their lookup options base.
+template <class Self, template <class> class Lookup>
+class TableOptions : public Lookup<Self> {
+ public:
+  TableOptions(int64_t num_embeddings, int64_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  Self& num_embeddings(int64_t v) { num_embeddings_ = v; return self(); }
+  Self& embedding_dim(int64_t v) { embedding_dim_ = v; return self(); }
+  // Use this tensor as the weight, sharing its storage (not copied, not re-initialised).
+  Self& _weight(Tensor v) { weight_ = std::move(v); return self(); }
+  // true: the weight does not require grad (PyTorch 2.x).
+  Self& _freeze(bool v) { freeze_ = v; return self(); }
+  // dtype of a fresh weight (PyTorch's factory keyword); default float32.
+  Self& dtype(Dtype v) { dtype_ = v; return self(); }
+
+  int64_t num_embeddings() const { return num_embeddings_; }
+  int64_t embedding_dim() const { return embedding_dim_; }
+  const Tensor& _weight() const { return weight_; }
+  bool _freeze() const { return freeze_; }
+  Dtype dtype() const { return dtype_; }
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+  int64_t num_embeddings_;
+  int64_t embedding_dim_;
+  Tensor weight_;
+  bool freeze_ = false;
+  Dtype dtype_ = kFloat32;
+};
+
+// from_pretrained's options: the lookup options and freeze (default true).
+template <class Self, template <class> class Lookup>
+class FromPretrainedOptions : public Lookup<Self> {
+ public:
+  Self& freeze(bool v) { freeze_ = v; return static_cast<Self&>(*this); }
+  bool freeze() const { return freeze_; }
+
+ private:
+  bool freeze_ = true;
+};
+
+}  // namespace tg::nn
