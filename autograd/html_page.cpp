@@ -303,9 +303,9 @@ std::string html_escape(std::string_view text) {
   });
 }
 
-void replace(std::string& text, std::string_view placeholder, std::string_view with) {
-  const size_t at = text.find(placeholder);
-  text.replace(at, placeholder.size(), with);
+void replace(std::string& text, std::string_view marker, std::string_view with) {
+  const size_t at = text.find(marker);
+  text.replace(at, marker.size(), with);
 }
 
 }  // namespace
