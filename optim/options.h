@@ -44,14 +44,18 @@ struct OptimizerOptions {
 // and set a default of their own (lr always, Adagrad's eps, AdamW's weight_decay) in the
 // constructor. Validation, state dicts and clone() read the same list (OptionsOf).
 
-template <class Self, OptionRule Rule = OptionRule::non_negative> class Lr {
+// Lr and Eps take the rule their value is checked by (SparseAdam's must be positive);
+// the one-parameter aliases below are what option lists name, since a template with a
+// defaulted second parameter does not match `template <class> class` before C++17's
+// relaxed matching, which clang 14 leaves off by default.
+template <class Self, OptionRule Rule> class LrWithRule {
  public:
   Self& lr(double value) {
     lr_ = value;
     return static_cast<Self&>(*this);
   }
   double lr() const { return lr_; }
-  template <class F> static void fields(F&& f) { f("lr", &Lr::lr_, Rule); }
+  template <class F> static void fields(F&& f) { f("lr", &LrWithRule::lr_, Rule); }
 
  private:
   double lr_ = 0;  // every optimizer's constructor sets its own default
@@ -73,18 +77,22 @@ template <class Self> class Betas {
   double beta1_ = 0.9, beta2_ = 0.999;
 };
 
-template <class Self, OptionRule Rule = OptionRule::non_negative> class Eps {
+template <class Self> using Lr = LrWithRule<Self, OptionRule::non_negative>;
+
+template <class Self, OptionRule Rule> class EpsWithRule {
  public:
   Self& eps(double value) {
     eps_ = value;
     return static_cast<Self&>(*this);
   }
   double eps() const { return eps_; }
-  template <class F> static void fields(F&& f) { f("eps", &Eps::eps_, Rule); }
+  template <class F> static void fields(F&& f) { f("eps", &EpsWithRule::eps_, Rule); }
 
  private:
   double eps_ = 1e-8;
 };
+
+template <class Self> using Eps = EpsWithRule<Self, OptionRule::non_negative>;
 
 template <class Self> class WeightDecay {
  public:

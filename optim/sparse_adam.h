@@ -12,8 +12,8 @@
 namespace tg::optim {
 
 // SparseAdam, as PyTorch's, wants lr and eps strictly positive.
-template <class Self> using PositiveLr = Lr<Self, OptionRule::positive>;
-template <class Self> using PositiveEps = Eps<Self, OptionRule::positive>;
+template <class Self> using PositiveLr = LrWithRule<Self, OptionRule::positive>;
+template <class Self> using PositiveEps = EpsWithRule<Self, OptionRule::positive>;
 
 struct SparseAdamOptions : OptionsOf<SparseAdamOptions, PositiveLr, Betas, PositiveEps, Maximize> {
   explicit SparseAdamOptions(double lr = 1e-3) { this->lr(lr); }
