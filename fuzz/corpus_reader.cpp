@@ -38,9 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const std::vector<float> keep = w2v::keep_probabilities(corpus.vocab, corpus.in_vocab_tokens, 1e-3);
       for (const float p : keep)
         if (!(p > 0 && p <= 1)) std::abort();
-      const std::vector<int32_t> table = w2v::negative_table(corpus.vocab, 1000);
-      for (const int32_t w : table)
-        if (w < 0 || w >= corpus.vocab.size()) std::abort();
+      if (corpus.vocab.size() > 0) {
+        const w2v::NegativeSampler sampler(corpus.vocab.counts);
+        w2v::Rng rng(1);
+        for (int i = 0; i < 1000; ++i) {
+          const int32_t w = sampler.draw(rng);
+          if (w < 0 || w >= corpus.vocab.size()) std::abort();
+        }
+      }
     } catch (const tg::Error&) {
     }
   }

@@ -195,20 +195,43 @@ std::vector<float> keep_probabilities(const Vocab& vocab, int64_t total, double 
   return keep;
 }
 
-std::vector<int32_t> negative_table(const Vocab& vocab, int64_t table_size) {
+NegativeSampler::NegativeSampler(const std::vector<int64_t>& counts) {
+  const size_t n = counts.size();
   double norm = 0;
-  for (const int64_t c : vocab.counts) norm += std::pow(static_cast<double>(c), 0.75);
-  std::vector<int32_t> table;
-  table.reserve(static_cast<size_t>(table_size));
-  double cumulative = 0;
-  for (size_t w = 0; w < vocab.counts.size(); ++w) {
-    cumulative += std::pow(static_cast<double>(vocab.counts[w]), 0.75) / norm;
-    const auto until = static_cast<int64_t>(std::llround(cumulative * static_cast<double>(table_size)));
-    // Every word gets at least one entry, so even the rarest can be drawn.
-    do table.push_back(static_cast<int32_t>(w));
-    while (static_cast<int64_t>(table.size()) < until);
+  for (const int64_t c : counts) norm += std::pow(static_cast<double>(std::max<int64_t>(c, 0)), 0.75);
+  if (n == 0 || !(norm > 0))
+    throw tg::ValueError(fmt::format("NegativeSampler: a vocabulary of {} words whose counts sum to 0; expected "
+                                     "at least one word with a positive count", n));
+  // mass[i] = n * p_i: an entry holds mass 1, so the words below 1 are topped up.
+  std::vector<double> mass(n);
+  std::vector<int32_t> small, large;
+  for (size_t i = 0; i < n; ++i) {
+    mass[i] = std::pow(static_cast<double>(std::max<int64_t>(counts[i], 0)), 0.75) / norm * static_cast<double>(n);
+    (mass[i] < 1.0 ? small : large).push_back(static_cast<int32_t>(i));
   }
-  return table;
+  entries_.resize(n);
+  while (!small.empty() && !large.empty()) {
+    const int32_t s = small.back(), l = large.back();
+    small.pop_back();
+    entries_[static_cast<size_t>(s)] = Entry{static_cast<float>(mass[static_cast<size_t>(s)]), s, l};
+    mass[static_cast<size_t>(l)] -= 1.0 - mass[static_cast<size_t>(s)];
+    if (mass[static_cast<size_t>(l)] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // What is left holds mass 1 up to rounding: kept whole.
+  for (const int32_t w : small) entries_[static_cast<size_t>(w)] = Entry{1.0f, w, w};
+  for (const int32_t w : large) entries_[static_cast<size_t>(w)] = Entry{1.0f, w, w};
+}
+
+double NegativeSampler::probability(int32_t word) const {
+  double p = 0;
+  for (const Entry& e : entries_) {
+    if (e.word == word) p += e.keep;
+    if (e.alias == word) p += 1.0 - e.keep;
+  }
+  return p / static_cast<double>(entries_.size());
 }
 
 }  // namespace w2v

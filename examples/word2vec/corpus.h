@@ -53,7 +53,6 @@ std::vector<float> keep_probabilities(const Vocab& vocab, int64_t total, double 
 
 // Words repeated in proportion to count^0.75: drawing a uniform entry draws a negative
 // from the smoothed unigram distribution.
-std::vector<int32_t> negative_table(const Vocab& vocab, int64_t table_size = 10'000'000);
 
 // A tiny, fast generator per thread (xorshift64*): std::mt19937 is the bottleneck of a
 // sampler that draws millions of numbers a second.
@@ -70,6 +69,41 @@ struct Rng {
   }
   uint64_t below(uint64_t n) { return next() % n; }
   float uniform() { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f); }
+};
+
+// Note [negative sampling by alias table]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A negative is word w with probability count(w)^0.75 / sum over words of count^0.75,
+// as in word2vec.c, gensim and fastText. word2vec.c and fastText fill a table of 1e8 or
+// 1e7 word ids in proportion and pick a random entry: the distribution is rounded to the
+// table, which takes 40-400 MB and misses the cache on nearly every draw. Walker's alias
+// method draws the exact distribution from one entry per word (8 bytes): pick a word i
+// uniformly, keep it with probability keep_i, else take its alias. Built by Vose's
+// method: every word starts with n * p_i of mass; a word below 1 is topped up from one
+// above 1, which becomes its alias and keeps the rest.
+class NegativeSampler {
+ public:
+  // Throws tg::ValueError for an empty vocabulary or one whose counts are all zero.
+  explicit NegativeSampler(const std::vector<int64_t>& counts);
+
+  // One 64-bit draw: its high 32 bits pick the entry (multiply-shift, no modulo bias
+  // beyond 2^-32), 24 bits below them toss the coin.
+  int32_t draw(Rng& rng) const {
+    const uint64_t r = rng.next();
+    const Entry& e = entries_[static_cast<size_t>(((r >> 32) * entries_.size()) >> 32)];
+    const float coin = static_cast<float>((r >> 8) & 0xFFFFFF) * (1.0f / 16777216.0f);
+    return coin < e.keep ? e.word : e.alias;
+  }
+  // The exact probability of drawing `word`, summed over the entries (O(vocabulary)).
+  double probability(int32_t word) const;
+  int64_t size() const { return static_cast<int64_t>(entries_.size()); }
+
+ private:
+  struct Entry {
+    float keep;  // probability of keeping `word` when this entry is picked
+    int32_t word, alias;
+  };
+  std::vector<Entry> entries_;
 };
 
 }  // namespace w2v

@@ -114,7 +114,7 @@ struct Shared {
   const Corpus& corpus;
   const TrainOptions& opts;
   std::vector<float> keep;
-  std::vector<int32_t> negatives;
+  NegativeSampler negatives;  // Note [negative sampling by alias table]
   tg::nn::Embedding& in;   // V rows, then the n-gram buckets (subwords.h)
   tg::nn::Embedding& out;
   const Bags* bags;        // every word's input rows; null for word-only skip-gram (one lookup per word)
@@ -195,9 +195,8 @@ class Worker {
 
   // A negative: an entry of the table other than `positive` (unless it is the only word).
   int32_t draw_negative(int32_t positive) {
-    const auto table = static_cast<uint64_t>(s_.negatives.size());
     int32_t neg;
-    do neg = s_.negatives[rng_.below(table)];
+    do neg = s_.negatives.draw(rng_);
     while (neg == positive && s_.corpus.vocab.size() > 1);
     return neg;
   }
@@ -438,7 +437,7 @@ double train(const TrainOptions& opts) {
   const bool uses_bags = opts.model == "cbow" || subwords.enabled();
   const Bags bags = uses_bags ? vocabulary_bags(corpus.vocab.words, subwords) : Bags{};
   Shared shared{corpus, opts, keep_probabilities(corpus.vocab, corpus.all_in_vocab_tokens, opts.sample),
-                negative_table(corpus.vocab), in, out, uses_bags ? &bags : nullptr, *optimizer, schedule, counters,
+                NegativeSampler(corpus.vocab.counts), in, out, uses_bags ? &bags : nullptr, *optimizer, schedule, counters,
                 sync, total, {}, {}, {}};
   const int64_t shared_start_tokens = counters.tokens.load();
   const int64_t start_ticks = std::min(kLrTicks, counters.tokens.load() * kLrTicks / std::max<int64_t>(1, total));

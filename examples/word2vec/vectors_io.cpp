@@ -132,10 +132,12 @@ void save_vectors(const std::string& path, const std::vector<std::string>& words
     throw tg::ValueError(fmt::format("save_vectors: vectors of shape {} for {} words; expected ({}, dim)",
                                      vectors.defined() ? tg::shape_string(vectors.sizes()) : "undefined",
                                      num_words, num_words));
-  // float32 widens to float64 exactly, so the 6 digits printed are those of the float.
-  const tg::Tensor table = vectors.detach().to(tg::kFloat64).contiguous();
+  // Printed from float32 as it is: fmt rounds the float's exact value to 6 digits, as it
+  // would the same value widened to double, and a float64 copy of the table would add
+  // twice its size to the run's peak memory.
+  const tg::Tensor table = vectors.detach().to(tg::kFloat32).contiguous();
   const int64_t dim = table.size(1);
-  const double* data = table.data_ptr<double>();
+  const float* data = table.data_ptr<float>();
   // Atomic and checked (core/files.h): a full disk or a killed process leaves the
   // previous file, never a truncated one.
   tg::write_file_atomically(path, [&](std::FILE* f) {
