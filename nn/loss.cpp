@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "../autograd/node.h"
+#include "../autograd/ops/logistic.h"
 #include "../core/elementwise.h"
 #include "../core/layout.h"
 #include "../core/reduce.h"
@@ -59,6 +60,14 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                         const Tensor& pos_weight) {
   check_same_shape("binary_cross_entropy_with_logits", logits, target);
   check_not_batchmean("binary_cross_entropy_with_logits", reduction);
+  // One fused op when only the logits can need a gradient (autograd/ops/logistic.cpp);
+  // the composition below otherwise, whose nodes also reach target and pos_weight.
+  const bool target_needs_grad = target.requires_grad() && autograd::is_grad_enabled();
+  if (!pos_weight.defined() && !target_needs_grad && logits.is_floating_point() && target.dtype() == logits.dtype()) {
+    if (reduction == Reduction::None) return tg::binary_cross_entropy_with_logits(logits, target, false);
+    const Tensor sum = tg::binary_cross_entropy_with_logits(logits, target, true);
+    return reduction == Reduction::Sum ? sum : sum / static_cast<double>(logits.numel());
+  }
   // -log sigmoid(x) = log1p(exp(-|x|)) + max(-x, 0) inside logsigmoid: never log(0).
   const Tensor neg_log_sigmoid = -logits.logsigmoid();
   Tensor losses = pos_weight.defined()

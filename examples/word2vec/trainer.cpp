@@ -8,14 +8,14 @@
 //   u      = in(contexts)                        [G, B, D]      sparse Embedding lookups
 //   v      = out(targets)                        [G, 1+K, D]    (targets: center, then negatives)
 //   scores = bmm(u, v.transpose(1, 2))           [G, B, 1+K]
-//   loss   = -(scores * sign).logsigmoid().sum()               sign: +1 center, -1 negatives
+//   loss   = binary_cross_entropy_with_logits(scores, labels, sum)   labels: 1 center, 0 negatives
 //
 // pair: each (center, context) pair draws its own K negatives:
 //
 //   u      = in(centers)                         [P, D]
 //   v      = out(targets)                        [P, 1+K, D]    (targets: context, then negatives)
 //   scores = bmm(v, u.unsqueeze(2)).squeeze(2)   [P, 1+K]
-//   loss   = -(scores * sign).logsigmoid().sum()
+//   loss   = binary_cross_entropy_with_logits(scores, labels, sum)
 //
 // then, for both:
 //
@@ -150,7 +150,6 @@ class Worker {
         k1_(shared.opts.negative + 1), window_step_(shared.opts.step == "window" && shared.bags == nullptr), syncs_(id == 0) {
     if (window_step_) {
       groups_.resize(static_cast<size_t>(2 * s_.opts.window + 1));
-      sign_ = make_sign(1);
     } else {
       centers_.reserve(static_cast<size_t>(s_.opts.batch));
       targets_.reserve(static_cast<size_t>(s_.opts.batch * k1_));
@@ -264,7 +263,9 @@ class Worker {
     const tg::Tensor u = s_.in(tg::from_vector(group.contexts, {g, b}));
     const tg::Tensor v = s_.out(tg::from_vector(group.targets, {g, k1_}));
     const tg::Tensor scores = tg::bmm(u, v.transpose(1, 2));
-    step(-(scores * sign_).logsigmoid().sum(), g * b);
+    step(tg::nn::functional::binary_cross_entropy_with_logits(scores, labels(g * b).view({g, b, k1_}),
+                                                              tg::nn::Reduction::Sum),
+         g * b);
     group.contexts.clear();
     group.targets.clear();
   }
@@ -273,11 +274,10 @@ class Worker {
   void flush_pairs() {
     const auto b = static_cast<int64_t>(centers_.size());
     if (b == 0) return;
-    if (!sign_.defined() || sign_.size(0) != b) sign_ = make_sign(b);
     const tg::Tensor u = s_.bags ? bag_batch_.hidden(s_.in.weight) : s_.in(tg::from_vector(centers_, {b}));
     const tg::Tensor v = s_.out(tg::from_vector(targets_, {b, k1_}));
     const tg::Tensor scores = tg::bmm(v, u.unsqueeze(2)).squeeze(2);
-    step(-(scores * sign_).logsigmoid().sum(), b);
+    step(tg::nn::functional::binary_cross_entropy_with_logits(scores, labels(b), tg::nn::Reduction::Sum), b);
     centers_.clear();
     targets_.clear();
     bag_batch_.clear();
@@ -295,11 +295,15 @@ class Worker {
     pairs_ += pairs;
   }
 
-  // (rows, 1+K): +1 in the first column (the positive), -1 in the others.
-  tg::Tensor make_sign(int64_t rows) const {
-    std::vector<float> sign(static_cast<size_t>(rows * k1_), -1.0f);
-    for (int64_t i = 0; i < rows; ++i) sign[static_cast<size_t>(i * k1_)] = 1.0f;
-    return tg::from_vector(sign, {rows, k1_});
+  // (rows, 1+K): 1 in the first column (the positive), 0 in the others; the first rows
+  // of one tensor, made again only when a step needs more rows than it has.
+  tg::Tensor labels(int64_t rows) {
+    if (!labels_.defined() || labels_.size(0) < rows) {
+      std::vector<float> label(static_cast<size_t>(rows * k1_), 0.0f);
+      for (int64_t i = 0; i < rows; ++i) label[static_cast<size_t>(i * k1_)] = 1.0f;
+      labels_ = tg::from_vector(label, {rows, k1_});
+    }
+    return labels_.narrow(0, 0, rows);
   }
 
   void report(int64_t tokens) {
@@ -330,7 +334,7 @@ class Worker {
   std::vector<int64_t> centers_, targets_;  // the pair step's batch (and CBOW's)
   BagBatch bag_batch_;                      // their input bags, with subwords or CBOW
   std::vector<Group> groups_;               // the window step's, by context count
-  tg::Tensor sign_;
+  tg::Tensor labels_;
   double loss_sum_ = 0;
   int64_t pairs_ = 0;
 };

@@ -168,6 +168,15 @@ for red in ["mean", "sum", "none"]:
 pw = torch.tensor([2.0, 0.5, 1.0], dtype=torch.float64)
 put("loss", "pos_weight", pw)
 put("loss", "bce_pos_weight", F.binary_cross_entropy_with_logits(x, y, pos_weight=pw))
+# float32, long enough for the vectorised loop: logits over [-100, 100] and near 0, hard
+# and soft labels.
+x32 = torch.cat([torch.linspace(-100.0, 100.0, 41), torch.linspace(-2.0, 2.0, 27)]).reshape(4, 17)
+y32 = (torch.arange(68) % 3 == 0).to(torch.float32).reshape(4, 17)
+y32[3, :4] = 0.25
+put("loss", "x32", x32)
+put("loss", "y32", y32)
+for red in ["sum", "none"]:
+    loss_case("bce32", lambda v, **kw: F.binary_cross_entropy_with_logits(v, y32, **kw), x32, red)
 t = torch.tensor([2, 1, -100])
 put("loss", "target", t)
 for red in ["mean", "sum", "none"]:
