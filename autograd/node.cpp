@@ -2,15 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
-
 #include "meta.h"
 
 namespace tg::autograd {
 
 namespace {
-std::atomic<uint64_t> next_sequence_nr{0};
-}
+// Per thread, as in PyTorch: the number only orders nodes of one graph, which one thread
+// records, and a shared counter was one cache line every node creation of every Hogwild
+// thread bounced between cores. A graph recorded by several threads still runs in
+// dependency order; only ties among ready nodes may then break differently.
+thread_local uint64_t next_sequence_nr = 0;
+}  // namespace
 
 Node::Node(std::string_view name, std::vector<Edge> next_edges)
     : name_(name), next_edges_(std::move(next_edges)), sequence_nr_(next_sequence_nr++) {}

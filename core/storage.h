@@ -32,8 +32,9 @@ struct Storage {
 };
 
 namespace core {
-// Bytes of freed storage kept for reuse (Note [storage cache] in storage.cpp), and a
-// way to give them all back to the system.
+// Bytes of freed storage kept for reuse (Note [storage cache] in storage.cpp): the shared
+// cache and the calling thread's own front (Note [a front per thread]); and a way to give
+// those back to the system.
 size_t storage_cache_bytes();
 void release_storage_cache();
 }  // namespace core
