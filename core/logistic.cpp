@@ -91,9 +91,9 @@ TG_ALWAYS_INLINE void sum_body(const float* a, int64_t n, double* total) {
 
 }  // namespace
 
-TG_VECTOR_CLONES(logistic_loss, logistic_body, (const float* x, const float* y, float* loss, float* slope, int64_t n),
-                 (x, y, loss, slope, n))
-TG_VECTOR_CLONES(sum_float_to_double, sum_body, (const float* a, int64_t n, double* total), (a, n, total))
+void logistic_loss(const float* x, const float* y, float* loss, float* slope, int64_t n) {
+  vector_clones<logistic_body>(x, y, loss, slope, n);
+}
 
 void logistic_loss(const double* x, const double* y, double* loss, double* slope, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
@@ -105,7 +105,7 @@ void logistic_loss(const double* x, const double* y, double* loss, double* slope
 
 double sum_to_double(const float* a, int64_t n) {
   double total = 0;
-  sum_float_to_double(a, n, &total);
+  vector_clones<sum_body>(a, n, &total);
   return total;
 }
 

@@ -6,9 +6,9 @@
 // are compiled three times anyway, for AVX-512, AVX2 and baseline x86-64 (SSE2), and the
 // first call picks one for the machine (vector_isa: cpuid, once). On the development
 // machine (Zen 4) AVX-512 nearly halves the divide- and sqrt-bound steps (Adagrad's,
-// Adam's) while the tables fit in cache. TG_VECTOR_CLONES writes the three copies and the
-// function that picks: each copy is a shell around an always-inline template body, so
-// each gets its own loop, vectorised for its target; the body is also where runtime
+// Adam's) while the tables fit in cache. vector_clones<body>(args...) holds the three
+// copies and the switch that picks: each copy is a shell around an always-inline
+// template body, so each gets its own loop, vectorised for its target; the body is also where runtime
 // options become template flags (with_flags), so that no branch is left in the loop.
 // Not GCC's target_clones: its load-time resolver crashes under ThreadSanitizer, and
 // clang will not call a clone from another file through a plain declaration.
@@ -19,24 +19,6 @@
 // errno is a scalar call, and its value is the same either way (CMakeLists.txt).
 #define TG_ALWAYS_INLINE __attribute__((always_inline)) inline
 #define TG_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))  // after a lambda's parameter list
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// Defines `void name params` running body args with the widest vectors the CPU has.
-#define TG_VECTOR_CLONES(name, body, params, args)                                          \
-  __attribute__((target("avx512f"))) static void name##_avx512 params { body args; }       \
-  __attribute__((target("avx2"))) static void name##_avx2 params { body args; }            \
-  static void name##_baseline params { body args; }                                         \
-  void name params {                                                                        \
-    switch (::tg::core::vector_isa()) {                                                     \
-      case ::tg::core::VectorIsa::Avx512: return name##_avx512 args;                        \
-      case ::tg::core::VectorIsa::Avx2: return name##_avx2 args;                            \
-      default: return name##_baseline args;                                                 \
-    }                                                                                       \
-  }
-#else
-#define TG_VECTOR_CLONES(name, body, params, args) \
-  void name params { body args; }
-#endif
 
 namespace tg::core {
 
@@ -56,6 +38,25 @@ inline VectorIsa vector_isa() {
   return VectorIsa::Baseline;
 #endif
 }
+
+// Runs Body(args...) compiled for the widest vectors the CPU has (Note [vector clones]).
+// Body is an always-inline loop, so each shell below holds its own copy of it.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+template <auto Body, class... A> __attribute__((target("avx512f"))) void vector_clone_avx512(A... args) {
+  Body(args...);
+}
+template <auto Body, class... A> __attribute__((target("avx2"))) void vector_clone_avx2(A... args) { Body(args...); }
+template <auto Body, class... A> void vector_clone_baseline(A... args) { Body(args...); }
+template <auto Body, class... A> void vector_clones(A... args) {
+  switch (vector_isa()) {
+    case VectorIsa::Avx512: return vector_clone_avx512<Body>(args...);
+    case VectorIsa::Avx2: return vector_clone_avx2<Body>(args...);
+    default: return vector_clone_baseline<Body>(args...);
+  }
+}
+#else
+template <auto Body, class... A> void vector_clones(A... args) { Body(args...); }
+#endif
 
 // fn.template operator()<b...>() with the runtime bools as template arguments: one
 // instantiation of fn's loop per combination, each free of these branches.

@@ -65,14 +65,18 @@ TG_ALWAYS_INLINE void zero_plus_row_body(T* out, const T* first, int64_t n) {
 
 }  // namespace
 
-TG_VECTOR_CLONES(add_row, add_row_body, (float* sum, const float* next, int64_t n), (sum, next, n))
-TG_VECTOR_CLONES(add_row, add_row_body, (double* sum, const double* next, int64_t n), (sum, next, n))
-TG_VECTOR_CLONES(add_scaled_row, add_scaled_row_body, (float* out, const float* in, float scale, int64_t n),
-                 (out, in, scale, n))
-TG_VECTOR_CLONES(add_scaled_row, add_scaled_row_body, (double* out, const double* in, double scale, int64_t n),
-                 (out, in, scale, n))
-TG_VECTOR_CLONES(zero_plus_row, zero_plus_row_body, (float* out, const float* first, int64_t n), (out, first, n))
-TG_VECTOR_CLONES(zero_plus_row, zero_plus_row_body, (double* out, const double* first, int64_t n), (out, first, n))
+void add_row(float* sum, const float* next, int64_t n) { vector_clones<add_row_body<float>>(sum, next, n); }
+void add_row(double* sum, const double* next, int64_t n) { vector_clones<add_row_body<double>>(sum, next, n); }
+void add_scaled_row(float* out, const float* in, float scale, int64_t n) {
+  vector_clones<add_scaled_row_body<float>>(out, in, scale, n);
+}
+void add_scaled_row(double* out, const double* in, double scale, int64_t n) {
+  vector_clones<add_scaled_row_body<double>>(out, in, scale, n);
+}
+void zero_plus_row(float* out, const float* first, int64_t n) { vector_clones<zero_plus_row_body<float>>(out, first, n); }
+void zero_plus_row(double* out, const double* first, int64_t n) {
+  vector_clones<zero_plus_row_body<double>>(out, first, n);
+}
 
 SummedRows::SummedRows(const Tensor& sparse, Dtype dtype) : values_(contiguous(cast(sparse.values(), dtype))) {
   for (int64_t d = sparse.sparse_dim(); d < sparse.dim(); ++d) width_ *= sparse.size(d);

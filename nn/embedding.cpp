@@ -7,27 +7,12 @@
 
 namespace tg::nn {
 
-Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim)
-    : Embedding(EmbeddingOptions(num_embeddings, embedding_dim)) {}
-
-Embedding::Embedding(EmbeddingOptions options) : options_(std::move(options)) {
-  const EmbeddingTable table{"Embedding", options_.num_embeddings(), options_.embedding_dim(), options_._weight(),
-                             options_._freeze(), options_.dtype()};
-  options_.lookup(check_table_options(table, options_.lookup()));
-  weight = make_table(*this, table, options_.padding_idx());
-}
-
-Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFromPretrainedOptions& options) {
+void check_pretrained(const char* where, const Tensor& embeddings) {
   if (!embeddings.defined() || embeddings.dim() != 2)
-    throw ValueError(fmt::format("Embedding::from_pretrained: Embeddings parameter is expected to be 2-dimensional; "
-                                 "got shape {}", embeddings.defined() ? shape_string(embeddings.sizes()) : "undefined"));
-  return Embedding(EmbeddingOptions(embeddings.size(0), embeddings.size(1))
-                       ._weight(embeddings)
-                       ._freeze(options.freeze())
-                       .lookup(options.lookup()));
+    throw ValueError(fmt::format("{}::from_pretrained: Embeddings parameter is expected to be 2-dimensional; "
+                                 "got shape {}",
+                                 where, embeddings.defined() ? shape_string(embeddings.sizes()) : "undefined"));
 }
-
-void Embedding::reset_parameters() { reset_table(weight, options_.padding_idx()); }
 
 EmbeddingLookup check_table_options(const EmbeddingTable& table, EmbeddingLookup lookup) {
   if (table.num_embeddings < 0 || table.embedding_dim < 0)

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "functional.h"
+#include "layer.h"
 #include "module.h"
 
 namespace tg::nn {
@@ -27,29 +29,6 @@ class EmbeddingOptions : public TableOptions<EmbeddingOptions, EmbeddingLookupOp
 
 // Embedding::from_pretrained's options: the lookup options and freeze (default true).
 class EmbeddingFromPretrainedOptions : public FromPretrainedOptions<EmbeddingFromPretrainedOptions, EmbeddingLookupOptions> {};
-
-class Embedding : public Module {
- public:
-  explicit Embedding(EmbeddingOptions options);
-  Embedding(int64_t num_embeddings, int64_t embedding_dim);
-
-  // A module around `embeddings` (V, D), sharing its storage; frozen by default.
-  // The padding row is not zeroed.
-  static Embedding from_pretrained(const Tensor& embeddings, const EmbeddingFromPretrainedOptions& options = {});
-
-  Tensor forward(const Tensor& input);
-  Tensor operator()(const Tensor& input) { return forward(input); }
-  // Redraws the weight from N(0, 1) and zeroes the padding row, in place.
-  void reset_parameters();
-  const EmbeddingOptions& options() const { return options_; }
-  std::string extra_repr() const override;
-  std::string name() const override { return "Embedding"; }
-
-  Tensor weight;  // (num_embeddings, embedding_dim); the registered parameter itself
-
- private:
-  EmbeddingOptions options_;
-};
 
 // What Embedding and EmbeddingBag share about their table: one home for the size,
 // padding_idx, max_norm and _weight checks and for the initialisation.
@@ -68,5 +47,52 @@ EmbeddingLookup check_table_options(const EmbeddingTable& table, EmbeddingLookup
 Tensor make_table(Module& module, const EmbeddingTable& table, std::optional<int64_t> padding_idx);
 // Redraws weight from N(0, 1) in place and zeroes the padding row.
 void reset_table(Tensor& weight, std::optional<int64_t> padding_idx);
+// from_pretrained's check: `embeddings` is defined and 2-D.
+void check_pretrained(const char* where, const Tensor& embeddings);
+
+// The module half of Embedding and EmbeddingBag, written once: built from Options
+// (TableOptions), the weight made and checked by the functions above, from_pretrained
+// from PretrainedOptions (FromPretrainedOptions), name() and options().
+template <class Self, LayerName Name, class Options, class PretrainedOptions>
+class TableModule : public Module {
+ public:
+  // A module around `embeddings` (V, D), sharing its storage; frozen by default.
+  // The padding row is not zeroed.
+  static Self from_pretrained(const Tensor& embeddings, const PretrainedOptions& options = {}) {
+    check_pretrained(Name.value, embeddings);
+    Options table(embeddings.size(0), embeddings.size(1));
+    table._weight(embeddings)._freeze(options.freeze()).lookup(options.lookup());
+    if constexpr (requires { options.bag(); }) table.bag(options.bag());
+    return Self(std::move(table));
+  }
+
+  // Redraws the weight from N(0, 1) and zeroes the padding row, in place.
+  void reset_parameters() { reset_table(weight, options_.padding_idx()); }
+  const Options& options() const { return options_; }
+  std::string name() const override { return Name.value; }
+
+  Tensor weight;  // (num_embeddings, embedding_dim); the registered parameter itself
+
+ protected:
+  explicit TableModule(Options options) : options_(std::move(options)) {
+    const EmbeddingTable table{Name.value, options_.num_embeddings(), options_.embedding_dim(), options_._weight(),
+                               options_._freeze(), options_.dtype()};
+    options_.lookup(check_table_options(table, options_.lookup()));
+    weight = make_table(*this, table, options_.padding_idx());
+  }
+
+  Options options_;
+};
+
+class Embedding : public TableModule<Embedding, "Embedding", EmbeddingOptions, EmbeddingFromPretrainedOptions> {
+ public:
+  explicit Embedding(EmbeddingOptions options) : TableModule(std::move(options)) {}
+  Embedding(int64_t num_embeddings, int64_t embedding_dim)
+      : Embedding(EmbeddingOptions(num_embeddings, embedding_dim)) {}
+
+  Tensor forward(const Tensor& input);
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  std::string extra_repr() const override;
+};
 
 }  // namespace tg::nn

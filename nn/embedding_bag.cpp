@@ -4,30 +4,6 @@
 
 namespace tg::nn {
 
-EmbeddingBag::EmbeddingBag(int64_t num_embeddings, int64_t embedding_dim)
-    : EmbeddingBag(EmbeddingBagOptions(num_embeddings, embedding_dim)) {}
-
-EmbeddingBag::EmbeddingBag(EmbeddingBagOptions options) : options_(std::move(options)) {
-  const EmbeddingTable table{"EmbeddingBag", options_.num_embeddings(), options_.embedding_dim(), options_._weight(),
-                             options_._freeze(), options_.dtype()};
-  options_.lookup(check_table_options(table, options_.lookup()));
-  weight = make_table(*this, table, options_.padding_idx());
-}
-
-EmbeddingBag EmbeddingBag::from_pretrained(const Tensor& embeddings, const EmbeddingBagFromPretrainedOptions& options) {
-  if (!embeddings.defined() || embeddings.dim() != 2)
-    throw ValueError(fmt::format("EmbeddingBag::from_pretrained: Embeddings parameter is expected to be "
-                                 "2-dimensional; got shape {}",
-                                 embeddings.defined() ? shape_string(embeddings.sizes()) : "undefined"));
-  return EmbeddingBag(EmbeddingBagOptions(embeddings.size(0), embeddings.size(1))
-                          ._weight(embeddings)
-                          ._freeze(options.freeze())
-                          .lookup(options.lookup())
-                          .bag(options.bag()));
-}
-
-void EmbeddingBag::reset_parameters() { reset_table(weight, options_.padding_idx()); }
-
 Tensor EmbeddingBag::forward(const Tensor& input, const Tensor& offsets, const Tensor& per_sample_weights) {
   return functional::embedding_bag(input, weight,
                                    functional::EmbeddingBagFuncOptions()

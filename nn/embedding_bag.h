@@ -9,6 +9,7 @@
 //   out.sum().backward();                                                            // bag.weight.grad() is sparse COO
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "embedding.h"
 
@@ -27,14 +28,12 @@ class EmbeddingBagOptions : public TableOptions<EmbeddingBagOptions, EmbeddingBa
 class EmbeddingBagFromPretrainedOptions
     : public FromPretrainedOptions<EmbeddingBagFromPretrainedOptions, EmbeddingBagLookupOptions> {};
 
-class EmbeddingBag : public Module {
+class EmbeddingBag
+    : public TableModule<EmbeddingBag, "EmbeddingBag", EmbeddingBagOptions, EmbeddingBagFromPretrainedOptions> {
  public:
-  explicit EmbeddingBag(EmbeddingBagOptions options);
-  EmbeddingBag(int64_t num_embeddings, int64_t embedding_dim);
-
-  // A module around `embeddings` (V, D), sharing its storage; frozen by default.
-  // The padding row is not zeroed.
-  static EmbeddingBag from_pretrained(const Tensor& embeddings, const EmbeddingBagFromPretrainedOptions& options = {});
+  explicit EmbeddingBag(EmbeddingBagOptions options) : TableModule(std::move(options)) {}
+  EmbeddingBag(int64_t num_embeddings, int64_t embedding_dim)
+      : EmbeddingBag(EmbeddingBagOptions(num_embeddings, embedding_dim)) {}
 
   // input (B, L) with no offsets, or (N) with offsets; per_sample_weights: input's shape
   // (mode Sum only). -> (B, D).
@@ -42,16 +41,7 @@ class EmbeddingBag : public Module {
   Tensor operator()(const Tensor& input, const Tensor& offsets = {}, const Tensor& per_sample_weights = {}) {
     return forward(input, offsets, per_sample_weights);
   }
-  // Redraws the weight from N(0, 1) and zeroes the padding row, in place.
-  void reset_parameters();
-  const EmbeddingBagOptions& options() const { return options_; }
   std::string extra_repr() const override;
-  std::string name() const override { return "EmbeddingBag"; }
-
-  Tensor weight;  // (num_embeddings, embedding_dim); the registered parameter itself
-
- private:
-  EmbeddingBagOptions options_;
 };
 
 }  // namespace tg::nn

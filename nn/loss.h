@@ -23,26 +23,28 @@ template <class Self> class WithReduction {
   Reduction reduction_;
 };
 
-class CrossEntropyFuncOptions : public WithReduction<CrossEntropyFuncOptions> {
+// The target index that contributes nothing (PyTorch's default -100), written once for
+// cross_entropy and nll_loss.
+template <class Self> class WithIgnoreIndex {
  public:
-  CrossEntropyFuncOptions& ignore_index(int64_t v) { ignore_index_ = v; return *this; }
-  CrossEntropyFuncOptions& label_smoothing(double v) { label_smoothing_ = v; return *this; }
+  Self& ignore_index(int64_t v) { ignore_index_ = v; return static_cast<Self&>(*this); }
   int64_t ignore_index() const { return ignore_index_; }
+
+ private:
+  int64_t ignore_index_ = -100;
+};
+
+class CrossEntropyFuncOptions : public WithReduction<CrossEntropyFuncOptions>,
+                                public WithIgnoreIndex<CrossEntropyFuncOptions> {
+ public:
+  CrossEntropyFuncOptions& label_smoothing(double v) { label_smoothing_ = v; return *this; }
   double label_smoothing() const { return label_smoothing_; }
 
  private:
-  int64_t ignore_index_ = -100;
   double label_smoothing_ = 0.0;
 };
 
-class NLLLossFuncOptions : public WithReduction<NLLLossFuncOptions> {
- public:
-  NLLLossFuncOptions& ignore_index(int64_t v) { ignore_index_ = v; return *this; }
-  int64_t ignore_index() const { return ignore_index_; }
-
- private:
-  int64_t ignore_index_ = -100;
-};
+class NLLLossFuncOptions : public WithReduction<NLLLossFuncOptions>, public WithIgnoreIndex<NLLLossFuncOptions> {};
 
 class BinaryCrossEntropyFuncOptions : public WithReduction<BinaryCrossEntropyFuncOptions> {
  public:

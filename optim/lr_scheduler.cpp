@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "../core/layout.h"
 
 namespace tg::optim {
@@ -52,21 +54,25 @@ void LRScheduler::load_state_dict(const NamedTensors& state) {
   for (int64_t g = 0; g < num_groups; ++g) optimizer_.param_groups()[g].set_lr(last_lrs_[g]);
 }
 
-StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
-    : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-  if (step_size < 1)
-    throw ValueError(fmt::format("StepLR: step_size = {} is invalid; expected step_size >= 1", step_size));
-  if (!(gamma >= 0)) throw ValueError(fmt::format("StepLR: gamma = {} is invalid; expected gamma >= 0", gamma));
-  initial_step();
+GammaLR::GammaLR(Optimizer& optimizer, const char* scheduler, double gamma) : LRScheduler(optimizer), gamma_(gamma) {
+  if (!(gamma >= 0))
+    throw ValueError(fmt::format("{}: gamma = {} is invalid; expected gamma >= 0", scheduler, gamma));
 }
 
-std::vector<double> StepLR::get_lr() {
+// gamma^k for k > 1 (a milestone listed k times); k = 1 multiplies by gamma itself.
+std::vector<double> GammaLR::get_lr() {
+  const int64_t k = decays();
+  const double scale = k == 1 ? gamma_ : std::pow(gamma_, static_cast<double>(k));
   std::vector<double> lrs;
-  for (const ParamGroup& group : optimizer_.param_groups()) {
-    const bool decay = last_epoch_ != 0 && last_epoch_ % step_size_ == 0;
-    lrs.push_back(decay ? group.lr() * gamma_ : group.lr());
-  }
+  for (const ParamGroup& group : optimizer_.param_groups()) lrs.push_back(k == 0 ? group.lr() : group.lr() * scale);
   return lrs;
+}
+
+StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
+    : GammaLR(optimizer, "StepLR", gamma), step_size_(step_size) {
+  if (step_size < 1)
+    throw ValueError(fmt::format("StepLR: step_size = {} is invalid; expected step_size >= 1", step_size));
+  initial_step();
 }
 
 LambdaLR::LambdaLR(Optimizer& optimizer, Lambda lr_lambda)

@@ -43,17 +43,28 @@ class LRScheduler {
   std::vector<double> last_lrs_;
 };
 
+// StepLR, ExponentialLR and MultiStepLR: each step multiplies every group's current lr
+// by gamma as many times as decays() says for last_epoch_ (chainable: an lr set by hand
+// between steps is respected).
+class GammaLR : public LRScheduler {
+ protected:
+  // tg::ValueError (naming `scheduler`) unless gamma >= 0.
+  GammaLR(Optimizer& optimizer, const char* scheduler, double gamma);
+  virtual int64_t decays() const = 0;
+
+ private:
+  std::vector<double> get_lr() final;
+  double gamma_;
+};
+
 // Multiplies each group's lr by gamma every step_size epochs.
-class StepLR : public LRScheduler {
+class StepLR : public GammaLR {
  public:
   StepLR(Optimizer& optimizer, int64_t step_size, double gamma = 0.1);
 
- protected:
-  std::vector<double> get_lr() override;
-
  private:
+  int64_t decays() const override { return last_epoch_ != 0 && last_epoch_ % step_size_ == 0; }
   int64_t step_size_;
-  double gamma_;
 };
 
 // Sets each group's lr to base_lr * lr_lambda(epoch): one function for all groups, or
@@ -72,29 +83,23 @@ class LambdaLR : public LRScheduler {
 };
 
 // Multiplies each group's lr by gamma every epoch.
-class ExponentialLR : public LRScheduler {
+class ExponentialLR : public GammaLR {
  public:
   ExponentialLR(Optimizer& optimizer, double gamma);
 
- protected:
-  std::vector<double> get_lr() override;
-
  private:
-  double gamma_;
+  int64_t decays() const override { return last_epoch_ != 0; }
 };
 
 // Multiplies each group's lr by gamma at each milestone epoch (by gamma^k for a
 // milestone listed k times).
-class MultiStepLR : public LRScheduler {
+class MultiStepLR : public GammaLR {
  public:
   MultiStepLR(Optimizer& optimizer, std::vector<int64_t> milestones, double gamma = 0.1);
 
- protected:
-  std::vector<double> get_lr() override;
-
  private:
+  int64_t decays() const override;
   std::vector<int64_t> milestones_;
-  double gamma_;
 };
 
 // lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2, periodic past T_max.

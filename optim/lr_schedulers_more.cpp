@@ -14,32 +14,16 @@
 
 namespace tg::optim {
 
-ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : LRScheduler(optimizer), gamma_(gamma) {
-  if (!(gamma >= 0)) throw ValueError(fmt::format("ExponentialLR: gamma = {} is invalid; expected gamma >= 0", gamma));
+ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : GammaLR(optimizer, "ExponentialLR", gamma) {
   initial_step();
-}
-
-// Chainable, as StepLR: scales the groups' current lr.
-std::vector<double> ExponentialLR::get_lr() {
-  std::vector<double> lrs;
-  for (const ParamGroup& group : optimizer_.param_groups())
-    lrs.push_back(last_epoch_ == 0 ? group.lr() : group.lr() * gamma_);
-  return lrs;
 }
 
 MultiStepLR::MultiStepLR(Optimizer& optimizer, std::vector<int64_t> milestones, double gamma)
-    : LRScheduler(optimizer), milestones_(std::move(milestones)), gamma_(gamma) {
-  if (!(gamma >= 0)) throw ValueError(fmt::format("MultiStepLR: gamma = {} is invalid; expected gamma >= 0", gamma));
+    : GammaLR(optimizer, "MultiStepLR", gamma), milestones_(std::move(milestones)) {
   initial_step();
 }
 
-std::vector<double> MultiStepLR::get_lr() {
-  const auto hits = std::count(milestones_.begin(), milestones_.end(), last_epoch_);
-  const double scale = std::pow(gamma_, static_cast<double>(hits));
-  std::vector<double> lrs;
-  for (const ParamGroup& group : optimizer_.param_groups()) lrs.push_back(hits == 0 ? group.lr() : group.lr() * scale);
-  return lrs;
-}
+int64_t MultiStepLR::decays() const { return std::count(milestones_.begin(), milestones_.end(), last_epoch_); }
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int64_t T_max, double eta_min)
     : LRScheduler(optimizer), T_max_(T_max), eta_min_(eta_min) {

@@ -1,7 +1,7 @@
 // The optimizer steps' element loops (step_loops.h). Notation as in each optimizer's
 // file: d is the gradient after maximize and weight decay. Every option that changes the
 // formula is a template flag (core::with_flags), so each loop body is branch-free and
-// vectorises; the shells below are cloned for AVX-512 and AVX2 (Note [vector clones]).
+// vectorises; vector_clones runs it cloned for AVX-512 and AVX2 (Note [vector clones]).
 #include "step_loops.h"
 
 #include <cmath>
@@ -130,33 +130,33 @@ TG_ALWAYS_INLINE void rmsprop_body(T* __restrict theta, const T* __restrict g, T
 
 }  // namespace
 
-TG_VECTOR_CLONES(sgd_loop, sgd_body, (float* p, const float* g, float* b, int64_t n, const SGDLoop<float>& k),
-                 (p, g, b, n, k))
-TG_VECTOR_CLONES(sgd_loop, sgd_body, (double* p, const double* g, double* b, int64_t n, const SGDLoop<double>& k),
-                 (p, g, b, n, k))
-TG_VECTOR_CLONES(adagrad_loop, adagrad_body,
-                 (float* p, const float* g, float* s, int64_t n, const AdagradLoop<float>& k), (p, g, s, n, k))
-TG_VECTOR_CLONES(adagrad_loop, adagrad_body,
-                 (double* p, const double* g, double* s, int64_t n, const AdagradLoop<double>& k), (p, g, s, n, k))
-TG_VECTOR_CLONES(sparse_adam_loop, sparse_adam_body,
-                 (float* p, const float* g, float* m, float* v, int64_t n, const SparseAdamLoop<float>& k),
-                 (p, g, m, v, n, k))
-TG_VECTOR_CLONES(sparse_adam_loop, sparse_adam_body,
-                 (double* p, const double* g, double* m, double* v, int64_t n, const SparseAdamLoop<double>& k),
-                 (p, g, m, v, n, k))
-TG_VECTOR_CLONES(adam_loop, adam_body,
-                 (float* p, const float* g, float* m, float* v, float* v_max, int64_t n, const AdamLoop<float>& k),
-                 (p, g, m, v, v_max, n, k))
-TG_VECTOR_CLONES(adam_loop, adam_body,
-                 (double* p, const double* g, double* m, double* v, double* v_max, int64_t n,
-                  const AdamLoop<double>& k),
-                 (p, g, m, v, v_max, n, k))
-TG_VECTOR_CLONES(rmsprop_loop, rmsprop_body,
-                 (float* p, const float* g, float* sq, float* ga, float* b, int64_t n, const RMSpropLoop<float>& k),
-                 (p, g, sq, ga, b, n, k))
-TG_VECTOR_CLONES(rmsprop_loop, rmsprop_body,
-                 (double* p, const double* g, double* sq, double* ga, double* b, int64_t n,
-                  const RMSpropLoop<double>& k),
-                 (p, g, sq, ga, b, n, k))
+using core::vector_clones;
+
+template <class T> void sgd_loop(T* p, const T* g, T* b, int64_t n, const SGDLoop<T>& k) {
+  vector_clones<sgd_body<T>>(p, g, b, n, k);
+}
+template <class T> void adagrad_loop(T* p, const T* g, T* s, int64_t n, const AdagradLoop<T>& k) {
+  vector_clones<adagrad_body<T>>(p, g, s, n, k);
+}
+template <class T> void sparse_adam_loop(T* p, const T* g, T* m, T* v, int64_t n, const SparseAdamLoop<T>& k) {
+  vector_clones<sparse_adam_body<T>>(p, g, m, v, n, k);
+}
+template <class T> void adam_loop(T* p, const T* g, T* m, T* v, T* v_max, int64_t n, const AdamLoop<T>& k) {
+  vector_clones<adam_body<T>>(p, g, m, v, v_max, n, k);
+}
+template <class T> void rmsprop_loop(T* p, const T* g, T* sq, T* ga, T* b, int64_t n, const RMSpropLoop<T>& k) {
+  vector_clones<rmsprop_body<T>>(p, g, sq, ga, b, n, k);
+}
+
+template void sgd_loop(float*, const float*, float*, int64_t, const SGDLoop<float>&);
+template void sgd_loop(double*, const double*, double*, int64_t, const SGDLoop<double>&);
+template void adagrad_loop(float*, const float*, float*, int64_t, const AdagradLoop<float>&);
+template void adagrad_loop(double*, const double*, double*, int64_t, const AdagradLoop<double>&);
+template void sparse_adam_loop(float*, const float*, float*, float*, int64_t, const SparseAdamLoop<float>&);
+template void sparse_adam_loop(double*, const double*, double*, double*, int64_t, const SparseAdamLoop<double>&);
+template void adam_loop(float*, const float*, float*, float*, float*, int64_t, const AdamLoop<float>&);
+template void adam_loop(double*, const double*, double*, double*, double*, int64_t, const AdamLoop<double>&);
+template void rmsprop_loop(float*, const float*, float*, float*, float*, int64_t, const RMSpropLoop<float>&);
+template void rmsprop_loop(double*, const double*, double*, double*, double*, int64_t, const RMSpropLoop<double>&);
 
 }  // namespace tg::optim::kernels

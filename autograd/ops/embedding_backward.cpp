@@ -3,26 +3,13 @@
 #include "embedding_backward.h"
 
 #include <cstring>
-#include <unordered_map>
 #include <vector>
 
 #include "../../core/layout.h"
 #include "../../core/parallel.h"
+#include "lookup_grad.h"
 
 namespace tg::autograd {
-
-namespace {
-
-// How many times each index occurs in this call (scale_grad_by_freq). A hash map,
-// not a V-sized array, so the sparse backward stays O(N) for huge tables.
-template <class I> std::unordered_map<int64_t, int64_t> count_indices(const I* idx, int64_t n) {
-  std::unordered_map<int64_t, int64_t> counts;
-  counts.reserve(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) ++counts[static_cast<int64_t>(idx[i])];
-  return counts;
-}
-
-}  // namespace
 
 Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const RowGradOptions& options) {
   const Tensor idx = core::contiguous(indices);
@@ -76,15 +63,11 @@ Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, 
   const int64_t n = idx.numel(), width = grad.size(-1);
   const int64_t pad = options.padding_idx.value_or(-1);
   // Padding positions are dropped, not stored as zero rows, so count the rest first.
-  int64_t nnz = 0;
-  dispatch_index(idx.dtype(), [&]<class I>() {
-    const I* p = static_cast<const I*>(idx.raw_data());
-    for (int64_t i = 0; i < n; ++i) nnz += static_cast<int64_t>(p[i]) != pad;
-  });
-  Tensor out_indices = core::make_tensor({1, nnz}, kInt64);
+  const int64_t nnz = count_non_padding(idx, 0, n, pad);
   if (nnz == n && !options.scale_grad_by_freq) {
     // Every lookup gives one row, unscaled: the values are the gradient itself, viewed
     // as (N, D) and not copied (PyTorch's sparse embedding backward does the same).
+    Tensor out_indices = core::make_tensor({1, n}, kInt64);
     dispatch_index(idx.dtype(), [&]<class I>() {
       const I* p = static_cast<const I*>(idx.raw_data());
       int64_t* rows = static_cast<int64_t*>(out_indices.raw_data());
@@ -93,34 +76,28 @@ Tensor sparse_rows_from_lookups(const Tensor& grad_rows, const Tensor& indices, 
     return sparse_coo_tensor(out_indices, core::as_strided(grad, {n, width}, {width, 1}, grad.storage_offset()),
                              {options.num_rows, width});
   }
-  Tensor out_values = core::make_tensor({nnz, width}, grad.dtype());
-  dispatch_floating(grad.dtype(), [&]<class T>() {
+  return sparse_grad_per_lookup(idx, nnz, options.num_rows, width, grad.dtype(),
+                                [&]<class T, class I>(const I* p, int64_t* rows, T* values) {
     const T* g = static_cast<const T*>(grad.raw_data());
-    T* values = static_cast<T*>(out_values.raw_data());
-    int64_t* rows = static_cast<int64_t*>(out_indices.raw_data());
-    dispatch_index(idx.dtype(), [&]<class I>() {
-      const I* p = static_cast<const I*>(idx.raw_data());
-      std::unordered_map<int64_t, int64_t> counts;
-      if (options.scale_grad_by_freq) counts = count_indices(p, n);
-      int64_t e = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        const int64_t k = static_cast<int64_t>(p[i]);
-        if (k == pad) continue;
-        rows[e] = k;
-        T* out_row = values + e * width;
-        const T* in_row = g + i * width;
-        if (options.scale_grad_by_freq) {
-          // Same factor as the dense kernel, so to_dense() matches it bit for bit.
-          const T scale = T(1) / static_cast<T>(counts[k]);
-          for (int64_t j = 0; j < width; ++j) out_row[j] = scale * in_row[j];
-        } else if (width > 0) {
-          std::memcpy(out_row, in_row, static_cast<size_t>(width) * sizeof(T));
-        }
-        ++e;
+    std::unordered_map<int64_t, int64_t> counts;
+    if (options.scale_grad_by_freq) counts = count_indices(p, n);
+    int64_t e = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t k = static_cast<int64_t>(p[i]);
+      if (k == pad) continue;
+      rows[e] = k;
+      T* out_row = values + e * width;
+      const T* in_row = g + i * width;
+      if (options.scale_grad_by_freq) {
+        // Same factor as the dense kernel, so to_dense() matches it bit for bit.
+        const T scale = T(1) / static_cast<T>(counts[k]);
+        for (int64_t j = 0; j < width; ++j) out_row[j] = scale * in_row[j];
+      } else if (width > 0) {
+        std::memcpy(out_row, in_row, static_cast<size_t>(width) * sizeof(T));
       }
-    });
+      ++e;
+    }
   });
-  return sparse_coo_tensor(out_indices, out_values, {options.num_rows, width});
 }
 
 }  // namespace tg::autograd

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "../../core/layout.h"
+#include "lookup_grad.h"
 
 namespace tg::autograd {
 
@@ -17,13 +18,8 @@ template <class T, class I, class Fn>
 void for_each_lookup(const I* idx, int64_t n, const core::BagBounds& bags, const std::vector<int64_t>& sizes,
                      const T* weights, const BagGradOptions& options, Fn&& fn) {
   const int64_t pad = options.padding_idx.value_or(-1);
-  // How often each row occurs in this call: a hash map, not a V-sized array, so the
-  // sparse backward stays O(N) for huge tables.
   std::unordered_map<int64_t, int64_t> counts;
-  if (options.scale_grad_by_freq) {
-    counts.reserve(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) ++counts[static_cast<int64_t>(idx[i])];
-  }
+  if (options.scale_grad_by_freq) counts = count_indices(idx, n);
   for (int64_t b = 0; b < bags.num_bags(); ++b) {
     for (int64_t i = bags.starts[b]; i < bags.starts[b + 1]; ++i) {
       const int64_t k = static_cast<int64_t>(idx[i]);
@@ -73,32 +69,22 @@ Tensor bag_sparse_rows(const Tensor& grad_out, const Tensor& indices, const core
   const int64_t width = grad.size(1);
   const int64_t pad = options.padding_idx.value_or(-1);
   // Entries only for lookups inside a bag and not padding: count them first.
-  int64_t nnz = 0;
-  dispatch_index(indices.dtype(), [&]<class I>() {
-    const I* p = static_cast<const I*>(indices.raw_data());
-    for (int64_t i = bags.starts.front(); i < bags.starts.back(); ++i) nnz += static_cast<int64_t>(p[i]) != pad;
-  });
-  Tensor out_indices = core::make_tensor({1, nnz}, kInt64);
-  Tensor out_values = core::make_tensor({nnz, width}, grad.dtype());
-  dispatch_floating(grad.dtype(), [&]<class T>() {
+  const int64_t nnz = count_non_padding(indices, bags.starts.front(), bags.starts.back(), pad);
+  return sparse_grad_per_lookup(indices, nnz, options.num_rows, width, grad.dtype(),
+                                [&]<class T, class I>(const I* p, int64_t* rows, T* values) {
     const T* g = static_cast<const T*>(grad.raw_data());
-    T* values = static_cast<T*>(out_values.raw_data());
-    int64_t* rows = static_cast<int64_t*>(out_indices.raw_data());
-    dispatch_index(indices.dtype(), [&]<class I>() {
-      int64_t e = 0;
-      // The values are written straight from grad_out's bag rows, scaled: the per-lookup
-      // rows exist only here, as the gradient itself.
-      for_each_lookup<T>(static_cast<const I*>(indices.raw_data()), indices.numel(), bags, sizes,
-                         data_or_null<T>(per_sample_weights), options, [&](int64_t, int64_t k, int64_t b, T scale) {
-                           rows[e] = k;
-                           T* out_row = values + e * width;
-                           const T* in_row = g + b * width;
-                           for (int64_t j = 0; j < width; ++j) out_row[j] = scale * in_row[j];
-                           ++e;
-                         });
-    });
+    int64_t e = 0;
+    // The values are written straight from grad_out's bag rows, scaled: the per-lookup
+    // rows exist only here, as the gradient itself.
+    for_each_lookup<T>(p, indices.numel(), bags, sizes, data_or_null<T>(per_sample_weights), options,
+                       [&](int64_t, int64_t k, int64_t b, T scale) {
+                         rows[e] = k;
+                         T* out_row = values + e * width;
+                         const T* in_row = g + b * width;
+                         for (int64_t j = 0; j < width; ++j) out_row[j] = scale * in_row[j];
+                         ++e;
+                       });
   });
-  return sparse_coo_tensor(out_indices, out_values, {options.num_rows, width});
 }
 
 Tensor bag_max_scatter_add(const Tensor& grad_out, const std::vector<int64_t>& winners, int64_t num_rows) {

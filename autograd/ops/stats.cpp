@@ -65,8 +65,12 @@ Tensor variance_backward(const Tensor& g, const Tensor& x, const SpreadArgs& arg
   return (2.0 / dof) * grad * (x - mean);
 }
 
-Tensor spread_op(Spread op, const Tensor& x, SpreadArgs args) {
+// var or std of x over `dims` (std::nullopt: over all elements), the checks of every
+// overload in one place.
+Tensor spread_op(Spread op, const Tensor& x, const std::optional<Shape>& dims, double correction, bool keepdim) {
   const char* name = op == Spread::Var ? "var" : "std";
+  core::check_defined(name, x);
+  const SpreadArgs args{reduction_dims(name, dims.value_or(Shape{}), x.dim()), !dims, correction, keepdim};
   core::check_dense(name, x);
   if (!x.is_floating_point())
     throw TypeError(fmt::format("{}: input dtype = {} is not supported; expected a floating point dtype", name,
@@ -87,35 +91,24 @@ Tensor spread_op(Spread op, const Tensor& x, SpreadArgs args) {
   }, {.saved = {input, result}});
 }
 
-SpreadArgs over_all(const Tensor& x, double correction, bool keepdim) {
-  return {reduction_dims("", {}, x.dim()), true, correction, keepdim};
-}
-
-SpreadArgs over_dims(const char* where, const Tensor& x, const Shape& dims, double correction, bool keepdim) {
-  core::check_defined(where, x);
-  return {reduction_dims(where, dims, x.dim()), false, correction, keepdim};
-}
-
 }  // namespace
 
 Tensor Tensor::var() const { return var(std::nullopt, 1.0); }
 Tensor Tensor::var(std::nullopt_t, double correction, bool keepdim) const {
-  core::check_defined("var", *this);
-  return spread_op(Spread::Var, *this, over_all(*this, correction, keepdim));
+  return spread_op(Spread::Var, *this, std::nullopt, correction, keepdim);
 }
 Tensor Tensor::var(int64_t dim, double correction, bool keepdim) const { return var(Shape{dim}, correction, keepdim); }
 Tensor Tensor::var(Shape dims, double correction, bool keepdim) const {
-  return spread_op(Spread::Var, *this, over_dims("var", *this, dims, correction, keepdim));
+  return spread_op(Spread::Var, *this, dims, correction, keepdim);
 }
 
 Tensor Tensor::std() const { return std(std::nullopt, 1.0); }
 Tensor Tensor::std(std::nullopt_t, double correction, bool keepdim) const {
-  core::check_defined("std", *this);
-  return spread_op(Spread::Std, *this, over_all(*this, correction, keepdim));
+  return spread_op(Spread::Std, *this, std::nullopt, correction, keepdim);
 }
 Tensor Tensor::std(int64_t dim, double correction, bool keepdim) const { return std(Shape{dim}, correction, keepdim); }
 Tensor Tensor::std(Shape dims, double correction, bool keepdim) const {
-  return spread_op(Spread::Std, *this, over_dims("std", *this, dims, correction, keepdim));
+  return spread_op(Spread::Std, *this, dims, correction, keepdim);
 }
 
 }  // namespace tg

@@ -10,9 +10,12 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
 #include "../support/golden.h"
 
 namespace {
+
+using fixtures::gradcheck;
 
 // ---- the golden file: records "<case>/<field>" of reduce.txt (gen_reduce.py)
 
@@ -96,17 +99,6 @@ int check_golden(const std::vector<std::string>& ops) {
       check_matches("gin", x.grad(), key + "/gin");
   }
   return count;
-}
-
-bool gradcheck(const std::function<tg::Tensor(const tg::Tensor&)>& fn, const tg::Tensor& x) {
-  // A 0-d result goes through unsqueeze(0): gradcheck flattens its output with
-  // reshape({-1}), which this branch's view() refuses for a 0-d tensor.
-  return tg::autograd::gradcheck(
-      [&](const std::vector<tg::Tensor>& in) {
-        tg::Tensor out = fn(in[0]);
-        return out.dim() == 0 ? out.unsqueeze(0) : out;
-      },
-      {x.detach().requires_grad_()});
 }
 
 tg::Tensor sample(uint64_t seed = 7) {

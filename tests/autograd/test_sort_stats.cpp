@@ -11,9 +11,12 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
 #include "../support/golden.h"
 
 namespace {
+
+using fixtures::gradcheck;
 
 const golden::File sort_stats{"sort_stats.txt"};
 
@@ -69,15 +72,6 @@ int check_golden(const std::string& op) {
     check_matches("gin", x.grad(), key + "/gin");
   }
   return count;
-}
-
-bool gradcheck(const std::function<tg::Tensor(const tg::Tensor&)>& fn, const tg::Tensor& x) {
-  return tg::autograd::gradcheck(
-      [&](const std::vector<tg::Tensor>& in) {
-        tg::Tensor out = fn(in[0]);
-        return out.dim() == 0 ? out.unsqueeze(0) : out;
-      },
-      {x.detach().requires_grad_()});
 }
 
 // Distinct values (finite differences need no ties for sort and topk).

@@ -6,10 +6,7 @@
 set -uo pipefail
 bin=$1
 src=$2
-corpus=$src/tests/data/tiny_corpus.txt
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/scratch.sh"
 cd "$work"
 printf '1 1\nold 1\n' > previous.vec
 cp "$corpus" corpus.txt

@@ -6,10 +6,7 @@
 set -euo pipefail
 bin=$1
 src=$2
-corpus=$src/tests/data/tiny_corpus.txt
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/scratch.sh"
 cd "$work"
 
 # Subword skip-gram: the model file gives "kingliness" (not in the corpus) a vector.

@@ -12,10 +12,7 @@ mpiexec=$1
 bin=$2
 src=$3
 np=$4
-corpus=$src/tests/data/tiny_corpus.txt
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/scratch.sh"
 run() { timeout 120 "$mpiexec" --oversubscribe -np "$@"; }
 common=(--dim 16 --min-count 1 --threads 1 --sample 0 --seed 5 --sync-every 300)
 

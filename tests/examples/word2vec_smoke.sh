@@ -5,14 +5,11 @@
 set -euo pipefail
 bin=$1
 src=$2
-corpus=$src/tests/data/tiny_corpus.txt
+source "$(dirname "$0")/scratch.sh"
 if [ ! -f "$corpus" ]; then
   echo "SKIP: $corpus is missing (scripts/build_corpus.sh writes it)"
   exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 "$bin" train --input "$corpus" --output "$work/v.vec" --dim 20 --min-count 2 --epochs 2 --threads 2 --sample 0 \
   --log "$work/log.csv" --checkpoint "$work/ckpt.tg" --seed 3 2> "$work/stderr"

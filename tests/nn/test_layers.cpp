@@ -8,6 +8,7 @@
 
 #include <tapegrad/tapegrad.h>
 
+#include "../support/fixtures.h"
 #include "golden_case.h"
 
 using namespace tg::nn;
@@ -57,7 +58,7 @@ TEST_CASE("activations pass finite-difference checks away from their kinks") {
                        Fn([](const tg::Tensor& t) { return F::gelu(t); }),
                        Fn([](const tg::Tensor& t) { return F::gelu(t, F::GELUFuncOptions().approximate("tanh")); }),
                        Fn([](const tg::Tensor& t) { return F::softmax(t, 0); })})
-    CHECK(tg::autograd::gradcheck([&](const std::vector<tg::Tensor>& in) { return fn(in[0]); }, {x}));
+    CHECK(fixtures::gradcheck(fn, x));
 }
 
 TEST_CASE("dropout's deterministic cases match PyTorch: p = 0, p = 1, eval and empty") {

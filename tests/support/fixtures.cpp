@@ -30,4 +30,13 @@ tg::Tensor sparse_lookup(const tg::Tensor& w, const std::vector<int64_t>& rows) 
                               });
 }
 
+bool gradcheck(const std::function<tg::Tensor(const tg::Tensor&)>& fn, const tg::Tensor& x) {
+  return tg::autograd::gradcheck(
+      [&](const std::vector<tg::Tensor>& in) {
+        tg::Tensor out = fn(in[0]);
+        return out.dim() == 0 ? out.unsqueeze(0) : out;
+      },
+      {x.detach().requires_grad_()});
+}
+
 }  // namespace fixtures
