@@ -81,8 +81,8 @@ template <class P> bool spin_until(P ready) {
 
 class Pool {
  public:
-  void run(int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t), void* ctx) {
-    start_workers(parts - 1);
+  void run(int threads, int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t), void* ctx) {
+    start_workers(threads - 1);
     Job job{body, ctx, begin, end, parts};
     uint64_t generation;
     {
@@ -180,15 +180,16 @@ Pool& pool() {
 
 }  // namespace
 
-int parallel_parts(int64_t work_bytes) {
+int parallel_threads(int64_t work_bytes) {
   if (!may_split) return 1;
   const int64_t threads = get_num_threads();
   if (threads <= 1) return 1;
   return static_cast<int>(std::clamp<int64_t>(work_bytes / kParallelMinBytes, 1, threads));
 }
 
-void parallel_run(int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t), void* ctx) {
-  pool().run(parts, begin, end, body, ctx);
+void parallel_run(int threads, int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t),
+                  void* ctx) {
+  pool().run(threads, parts, begin, end, body, ctx);
 }
 
 }  // namespace core
