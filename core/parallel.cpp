@@ -51,14 +51,15 @@ thread_local bool may_split = static_cast<pid_t>(syscall(SYS_gettid)) == getpid(
 // Note [spin before sleeping]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // A thread blocked on a condition variable sleeps in the kernel, and waking it is a
-// futex call plus the time the scheduler takes to put it back on a core: on this
-// 2-core VM that cost more than half of a 2^20-element gather (~220 us), so a pool
-// whose workers slept between regions made 2 threads slower than 1 (bench/README.md).
-// So, as OpenMP's and PyTorch's pools do, a thread that waits spins first: a worker
-// polls for the next region, and the calling thread for the last part to finish, for
-// up to kSpin before blocking. Back-to-back regions (a training step's kernels) then
-// find the worker awake, and a worker that is asleep costs one wake-up, as before. A
-// spin is bounded, so an idle pool sleeps and costs no CPU.
+// futex call plus the time the scheduler takes to put it back on a core. A pool whose
+// workers slept after every region (one voluntary context switch per region, measured)
+// paid that on every call: on this 2-core VM a 2^20-element gather (~220 us on one
+// thread) ran slower on 2 threads than on 1 (bench/README.md). So, as OpenMP's and
+// PyTorch's pools do, a thread that waits spins first: a worker polls for the next
+// region, and the calling thread for the last part to finish, for up to kSpin before
+// blocking. Back-to-back regions (a training step's kernels) then find the worker
+// awake, and a worker that is asleep costs one wake-up, as before. The spin is
+// bounded, so an idle pool sleeps and costs no CPU.
 constexpr auto kSpin = std::chrono::microseconds(100);
 
 inline void cpu_relax() {
