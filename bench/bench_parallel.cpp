@@ -5,6 +5,8 @@
 //   ./build/bench/bench_parallel            # row kernels 1 vs 2 threads, then the step
 //   ./build/bench/bench_parallel --sweep    # 1 vs 2 threads by work size (the threshold)
 //   ./build/bench/bench_parallel --step     # the skip-gram step only
+//   ./build/bench/bench_parallel --case gather --n 16384 --d 64 --threads 2 --iters 2000
+//                                           # one kernel in a loop, for perf stat / perf record
 //
 // Row kernels: V-row tables, N indices drawn uniformly, D wide. The skip-gram step:
 // B centre words, each with 1 context and K negatives, summed log-sigmoid loss, sparse
@@ -90,24 +92,63 @@ void print_pair(const char* name, int64_t n, int64_t d, const Pair& p) {
               p.one * 1e6, p.two * 1e6, p.one / p.two, p.best_one * 1e6, p.best_two * 1e6, p.best_one / p.best_two);
 }
 
+// The four row kernels on one V x D table and N uniform indices.
+struct RowCase {
+  static constexpr int64_t rows = 100'000;
+  RowCase(int64_t n, int64_t d)
+      : table(tg::randn({rows, d})), ids(tg::randint(0, rows, {n})), grad(tg::randn({n, d})), dst(tg::zeros({rows, d})) {
+    options.num_rows = rows;
+  }
+  // The kernel called `name`, or an empty function for an unknown name.
+  std::function<void()> kernel(const std::string& name) {
+    if (name == "gather") return [this] { tg::embedding(table, ids); };
+    if (name == "index_select") return [this] { table.index_select(0, ids); };
+    // The dense embedding backward: a fresh V x D gradient, zeroed, N rows added.
+    if (name == "scatter_add_rows") return [this] { tg::autograd::scatter_add_rows(grad, ids, options); };
+    if (name == "index_add_") return [this] { dst.index_add_(0, ids, grad); };
+    return {};
+  }
+  tg::Tensor table, ids, grad, dst;
+  tg::autograd::RowGradOptions options;
+};
+
 void row_kernels(int samples) {
   std::printf("# row kernels, wall time medians of %d interleaved samples; load %s\n", samples, load().c_str());
-  const int64_t rows = 100'000;
   for (int64_t d : {64, 300})
     for (int64_t n : {4096, 16384, 65536}) {
-      const tg::Tensor table = tg::randn({rows, d});
-      const tg::Tensor ids = tg::randint(0, rows, {n});
-      const tg::Tensor grad = tg::randn({n, d});
-      tg::autograd::RowGradOptions options;
-      options.num_rows = rows;
-      print_pair("gather", n, d, compare([&] { tg::embedding(table, ids); }, samples));
-      print_pair("index_select", n, d, compare([&] { table.index_select(0, ids); }, samples));
-      print_pair("scatter_add_rows", n, d,
-                 compare([&] { tg::autograd::scatter_add_rows(grad, ids, options); }, samples));
-      tg::Tensor dst = tg::zeros({rows, d});
-      print_pair("index_add_", n, d, compare([&] { dst.index_add_(0, ids, grad); }, samples));
+      RowCase c(n, d);
+      for (const char* name : {"gather", "index_select", "scatter_add_rows", "index_add_"})
+        print_pair(name, n, d, compare(c.kernel(name), samples));
     }
   std::printf("# load after: %s\n", load().c_str());
+}
+
+// One kernel `iters` times on `threads` threads: a steady loop for perf stat/record.
+int one_case(const std::string& name, int64_t n, int64_t d, int threads, int iters) {
+  RowCase c(n, d);
+  const std::function<void()> fn = c.kernel(name);
+  if (!fn) {
+    std::fprintf(stderr, "--case %s: unknown; expected gather, index_select, scatter_add_rows or index_add_\n",
+                 name.c_str());
+    return 2;
+  }
+  fn();
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  const double cpu0 = cpu_now();
+  const double seconds = time_calls(fn, threads, iters);
+  const double cpu = (cpu_now() - cpu0) / iters;
+  getrusage(RUSAGE_SELF, &after);
+  // Voluntary switches are threads going to sleep (a pool waiting for work); involuntary
+  // ones are the scheduler taking the core away (the machine's load).
+  const double calls = iters;
+  std::printf("%s N %lld D %lld threads %d: %.1f us per call (wall, %d calls), CPU %.1f us; per call: %.2f voluntary, %.2f "
+              "involuntary context switches, %.2f minor faults (load %s)\n",
+              name.c_str(), static_cast<long long>(n), static_cast<long long>(d), threads, seconds * 1e6, iters, cpu * 1e6,
+              static_cast<double>(after.ru_nvcsw - before.ru_nvcsw) / calls,
+              static_cast<double>(after.ru_nivcsw - before.ru_nivcsw) / calls,
+              static_cast<double>(after.ru_minflt - before.ru_minflt) / calls, load().c_str());
+  return 0;
 }
 
 // 1 vs 2 threads by the bytes a kernel moves: where the second thread starts to pay.
@@ -178,13 +219,21 @@ void skipgram_step(int threads, int steps) {
 
 int main(int argc, char** argv) {
   bool only_sweep = false, only_step = false;
-  int samples = 15;
+  int samples = 15, threads = 1, iters = 1000;
+  int64_t n = 16384, d = 64;
+  std::string one;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--sweep") == 0) only_sweep = true;
     else if (std::strcmp(argv[i], "--step") == 0) only_step = true;
     else if (std::strcmp(argv[i], "--samples") == 0 && i + 1 < argc) samples = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--case") == 0 && i + 1 < argc) one = argv[++i];
+    else if (std::strcmp(argv[i], "--n") == 0 && i + 1 < argc) n = std::atoll(argv[++i]);
+    else if (std::strcmp(argv[i], "--d") == 0 && i + 1 < argc) d = std::atoll(argv[++i]);
+    else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--iters") == 0 && i + 1 < argc) iters = std::atoi(argv[++i]);
   }
   tg::manual_seed(0);
+  if (!one.empty()) return one_case(one, n, d, threads, iters);
   if (only_sweep) {
     sweep(samples);
     return 0;

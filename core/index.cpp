@@ -8,6 +8,7 @@
 #include "index.h"
 #include "layout.h"
 #include "parallel.h"
+#include "prefetch.h"
 
 namespace tg::core {
 
@@ -72,6 +73,9 @@ void index_add_into(const Tensor& dst, int64_t dim, const Tensor& index, const T
     parallel_scatter(picks.data(), count, size, moved, [&](int64_t lo, int64_t hi) {
       for (int64_t o = 0; o < split.outer; ++o)
         for (int64_t i = 0; i < count; ++i) {
+          // Scattered destination slices: ask for the one a few picks ahead.
+          if (i + kPrefetchAhead < count && picks[i + kPrefetchAhead] >= lo && picks[i + kPrefetchAhead] < hi)
+            prefetch_bytes(out + (o * size + picks[i + kPrefetchAhead]) * inner, static_cast<size_t>(inner) * sizeof(T));
           if (picks[i] < lo || picks[i] >= hi) continue;
           T* row = out + (o * size + picks[i]) * inner;
           const T* from = in + (o * count + i) * inner;

@@ -7,10 +7,12 @@
 //
 // Note [one pool]
 // ~~~~~~~~~~~~~~~
-// A region splits [begin, end) into at most get_num_threads() equal parts; the calling
-// thread runs one and a fixed pool of get_num_threads() - 1 threads (started on first
-// use) the others. A part nobody has claimed yet is run by whoever finishes first, so a
-// worker the scheduler is slow to wake costs one part, not the region. Bodies must
+// A region runs on up to get_num_threads() threads: the calling thread and a fixed pool
+// of get_num_threads() - 1 threads (started on first use). It is cut into
+// kPartsPerThread equal, contiguous parts per thread, and each thread claims the next
+// unclaimed part until none is left: a worker the scheduler is slow to wake still takes
+// its share of the parts left when it arrives, instead of the caller running them all
+// (Note [spin before sleeping] in parallel.cpp keeps that rare). Bodies must
 // give the same result however [begin, end) is cut (each part writes only its own
 // outputs, and every output is computed in the serial order), so a result never
 // depends on the thread count.
@@ -39,26 +41,32 @@ namespace tg::core {
 // machine of bench/README.md it could not resolve it, so this is the estimate.
 inline constexpr int64_t kParallelMinBytes = int64_t{256} << 10;
 
-// How many parts a region that moves `work_bytes` runs in on this thread now: 1 means
-// serially (Note [one pool]).
-int parallel_parts(int64_t work_bytes);
+// Parts per thread (Note [one pool]): few enough that claiming them costs nothing next
+// to their work (a lock each), enough that a late worker still finds some.
+inline constexpr int kPartsPerThread = 4;
 
-// Runs body(ctx, lo, hi) over `parts` equal slices of [begin, end) on the pool and
-// returns when all are done; rethrows the first exception a part threw.
-void parallel_run(int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t), void* ctx);
+// On how many threads a region that moves `work_bytes` runs on this thread now: 1 means
+// serially (Note [one pool]).
+int parallel_threads(int64_t work_bytes);
+
+// Runs body(ctx, lo, hi) over `parts` equal slices of [begin, end) on `threads` threads
+// of the pool and returns when all are done; rethrows the first exception a part threw.
+void parallel_run(int threads, int parts, int64_t begin, int64_t end, void (*body)(void*, int64_t, int64_t),
+                  void* ctx);
 
 // fn(lo, hi) over slices of [begin, end) that cover it once, in parallel when the whole
 // loop reads and writes at least work_bytes (Note [one pool]).
 template <class F> void parallel_for(int64_t begin, int64_t end, int64_t work_bytes, F&& fn) {
   if (end <= begin) return;
-  const int parts = static_cast<int>(std::min<int64_t>(parallel_parts(work_bytes), end - begin));
-  if (parts <= 1) {
+  const int threads = static_cast<int>(std::min<int64_t>(parallel_threads(work_bytes), end - begin));
+  if (threads <= 1) {
     fn(begin, end);
     return;
   }
+  const int parts = static_cast<int>(std::min<int64_t>(int64_t{threads} * kPartsPerThread, end - begin));
   using Fn = std::remove_reference_t<F>;
   parallel_run(
-      parts, begin, end, [](void* ctx, int64_t lo, int64_t hi) { (*static_cast<Fn*>(ctx))(lo, hi); },
+      threads, parts, begin, end, [](void* ctx, int64_t lo, int64_t hi) { (*static_cast<Fn*>(ctx))(lo, hi); },
       const_cast<void*>(static_cast<const void*>(&fn)));
 }
 
@@ -75,7 +83,9 @@ template <class F> void parallel_for(int64_t begin, int64_t end, int64_t work_by
 // rows in its range. work_bytes as in parallel_for.
 template <class I, class F>
 void parallel_scatter(const I* targets, int64_t n, int64_t num_rows, int64_t work_bytes, F&& fn) {
-  const int parts = static_cast<int>(std::min<int64_t>(parallel_parts(work_bytes), num_rows));
+  // One range per thread: each range walks all n targets, so more ranges would cost
+  // more passes over them.
+  const int parts = static_cast<int>(std::min<int64_t>(parallel_threads(work_bytes), num_rows));
   if (parts <= 1) {
     fn(int64_t{0}, num_rows);
     return;

@@ -7,6 +7,7 @@
 
 #include "../../core/layout.h"
 #include "../../core/parallel.h"
+#include "../../core/prefetch.h"
 #include "lookup_grad.h"
 
 namespace tg::autograd {
@@ -39,6 +40,12 @@ Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const Ro
                              [&](int64_t lo, int64_t hi) {
         std::memset(gw + lo * width, 0, static_cast<size_t>((hi - lo) * row_bytes));
         for (int64_t i = 0; i < n; ++i) {
+          // The rows are scattered over a V x D table: ask for the one a few lookups
+          // ahead so its miss overlaps this row's additions.
+          if (i + core::kPrefetchAhead < n) {
+            const int64_t next = static_cast<int64_t>(p[i + core::kPrefetchAhead]);
+            if (next >= lo && next < hi) core::prefetch_bytes(gw + next * width, static_cast<size_t>(row_bytes));
+          }
           const int64_t k = static_cast<int64_t>(p[i]);
           if (k < lo || k >= hi || k == pad) continue;
           T* out_row = gw + k * width;
