@@ -20,7 +20,8 @@ jobs=${TAPEGRAD_JOBS:-2}
 targets=(load_tensor_file load_optimizer_state vec_reader corpus_reader)
 
 cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DTAPEGRAD_FUZZ=ON -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCH=OFF
+  -DTAPEGRAD_FUZZ=ON -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCH=OFF \
+  -DTAPEGRAD_UNITY_BUILD=ON
 cmake --build "$build_dir" -j "$jobs" --target fuzz_make_seeds "${targets[@]/#/fuzz_}"
 
 if [ "${2:-}" = seeds ]; then
