@@ -54,6 +54,10 @@ Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset
   return Tensor(std::move(impl));
 }
 
+Tensor as_vector_if_scalar(const Tensor& t) {
+  return t.dim() == 0 ? as_strided(t, {1}, {1}, t.storage_offset()) : t;
+}
+
 void check_defined(const char* where, const Tensor& t) {
   if (!t.defined()) throw Error(fmt::format("{}: got an undefined tensor; expected a defined tensor", where));
 }

@@ -18,6 +18,9 @@ Tensor as_strided(const Tensor& base, Shape sizes, Shape strides, int64_t offset
 // A contiguous tensor that the caller just made, given another shape of the same
 // numel. Not a view: nothing else can see its storage.
 Tensor with_shape(const Tensor& fresh, Shape shape);
+// A 0-d tensor as a 1-element view, a 1-d tensor unchanged (index and scatter kernels
+// take vectors).
+Tensor as_vector_if_scalar(const Tensor& t);
 
 void check_defined(const char* where, const Tensor& t);
 void check_dense(const char* where, const Tensor& t);

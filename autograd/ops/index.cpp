@@ -32,24 +32,18 @@ void check_index(const char* where, const Tensor& index, int64_t size, int64_t d
                                    where, i, values[i], dim, size, size));
 }
 
-// A 0-d tensor as a 1-element vector, and a 1-d tensor unchanged (no history).
-Tensor as_vector_if_scalar(const Tensor& t) {
-  return t.dim() == 0 ? core::as_strided(t, {1}, {1}, t.storage_offset()) : t;
-}
-
-
 }  // namespace
 
 // a: (..., S, ...) with S at dim; result: (..., N, ...)
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
   core::check_dense("index_select", a);
   dim = normalize_dim("index_select", dim, a.dim());
-  const Tensor self = as_vector_if_scalar(a);
+  const Tensor self = core::as_vector_if_scalar(a);
   check_index("index_select", index, self.size(dim), dim);
   if (a.dim() == 0 && index.numel() != 1)
     throw ValueError(fmt::format("index_select: the input is 0-d, so index must hold one element; got {}",
                                  index.numel()));
-  const Tensor flat_index = as_vector_if_scalar(index);
+  const Tensor flat_index = core::as_vector_if_scalar(index);
   Tensor out = core::index_select(self, dim, flat_index);
   if (a.dim() == 0) out = core::with_shape(out, {});
   if (!should_record({a})) return out;
@@ -73,10 +67,10 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
     throw TypeError(fmt::format("index_add_: self has dtype {} but source has dtype {}; expected the same dtype",
                                 dtype_name(dtype()), dtype_name(source.dtype())));
   dim = normalize_dim("index_add_", dim, this->dim());
-  const Tensor self_vec = as_vector_if_scalar(*this);
-  const Tensor source_vec = as_vector_if_scalar(source);
+  const Tensor self_vec = core::as_vector_if_scalar(*this);
+  const Tensor source_vec = core::as_vector_if_scalar(source);
   check_index("index_add_", index, self_vec.size(dim), dim);
-  const Tensor flat_index = as_vector_if_scalar(index);
+  const Tensor flat_index = core::as_vector_if_scalar(index);
   bool shapes_match = source_vec.dim() == self_vec.dim() && source_vec.size(dim) == flat_index.numel();
   for (int64_t d = 0; shapes_match && d < self_vec.dim(); ++d)
     shapes_match = d == dim || source_vec.size(d) == self_vec.size(d);
@@ -93,7 +87,7 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
   // Recorded: compute out of place from a clone of the old value, then adopt the result.
   const Tensor old = clone();
   Tensor result = core::clone(old);
-  core::index_add_into(as_vector_if_scalar(result), dim, flat_index, source_vec, alpha);
+  core::index_add_into(core::as_vector_if_scalar(result), dim, flat_index, source_vec, alpha);
   const bool need_source = source.requires_grad();
   const SavedTensor saved_index(flat_index);
   record("IndexAddBackward0", result, {old, source},
@@ -101,7 +95,7 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
            // d/d self = identity; d/d source[i] = alpha * grad[index[i]] (a gather)
            Tensor grad_source;
            if (need_source) {
-             grad_source = core::with_shape(core::index_select(as_vector_if_scalar(grad), dim, saved_index.get()),
+             grad_source = core::with_shape(core::index_select(core::as_vector_if_scalar(grad), dim, saved_index.get()),
                                             source_shape);
              if (alpha != 1.0) grad_source = grad_source * alpha;
            }

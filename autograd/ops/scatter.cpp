@@ -22,10 +22,6 @@ namespace tg {
 
 namespace {
 
-Tensor as_vector_if_scalar(const Tensor& t) {
-  return t.dim() == 0 ? core::as_strided(t, {1}, {1}, t.storage_offset()) : t;
-}
-
 // "[1, 2]": the position of element `flat` (row-major) of a tensor of shape `sizes`;
 // "" for a 0-d tensor.
 std::string position_string(const Shape& sizes, int64_t flat) {
@@ -84,11 +80,11 @@ int64_t check_scatter(const char* where, const Tensor& self, int64_t dim, const 
   dim = normalize_dim(where, dim, self.dim());
   check_same_dims(where, "self", self, index);
   check_same_dims(where, "src", src, index);
-  const Tensor at = as_vector_if_scalar(index);
+  const Tensor at = core::as_vector_if_scalar(index);
   if (at.numel() == 0) return dim;  // nothing is read or written, as PyTorch skips the size checks
-  check_fits(where, at, "self", as_vector_if_scalar(self), dim);
-  check_fits(where, at, "src", as_vector_if_scalar(src), -1);
-  check_index_values(where, at, as_vector_if_scalar(self).size(dim), dim);
+  check_fits(where, at, "self", core::as_vector_if_scalar(self), dim);
+  check_fits(where, at, "src", core::as_vector_if_scalar(src), -1);
+  check_index_values(where, at, core::as_vector_if_scalar(self).size(dim), dim);
   return dim;
 }
 
@@ -98,7 +94,7 @@ int64_t check_scatter(const char* where, const Tensor& self, int64_t dim, const 
 // get 0. PyTorch 1.13 returns the gathered gradient unpadded and its engine then
 // rejects the shape; the padded one is the true derivative.
 Tensor src_gradient(const Tensor& grad, int64_t dim, const Tensor& index, const Shape& src_shape) {
-  const Tensor picked = core::gather(as_vector_if_scalar(grad), dim, index);
+  const Tensor picked = core::gather(core::as_vector_if_scalar(grad), dim, index);
   const Shape vector_shape = src_shape.empty() ? Shape{1} : src_shape;
   if (picked.sizes() == vector_shape) return core::with_shape(picked, src_shape);
   const Tensor padded = zeros(vector_shape, grad.dtype());
@@ -114,7 +110,7 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
   check_index_dtype(where, index);
   dim = normalize_dim(where, dim, self.dim());
   check_same_dims(where, "self", self, index);
-  const Tensor source = as_vector_if_scalar(self), at = as_vector_if_scalar(index);
+  const Tensor source = core::as_vector_if_scalar(self), at = core::as_vector_if_scalar(index);
   if (at.numel() != 0) {
     check_fits(where, at, "self", source, dim);
     check_index_values(where, at, source.size(dim), dim);
@@ -127,7 +123,7 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
                     -> Gradients {
                   // Elements picked twice receive both gradients: a scatter-add into zeros.
                   const Tensor grad_self = zeros(self_shape, grad.dtype());
-                  core::scatter_add_into(grad_self, dim, saved_index.get(), as_vector_if_scalar(grad));
+                  core::scatter_add_into(grad_self, dim, saved_index.get(), core::as_vector_if_scalar(grad));
                   return {core::with_shape(grad_self, in_shape)};
                 }, {.saved = {saved_index}});
 }
@@ -135,8 +131,8 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
   dim = check_scatter("scatter_add", self, dim, index, src);
   const Tensor out = core::clone(self);
-  const Tensor at = as_vector_if_scalar(index);
-  core::scatter_add_into(as_vector_if_scalar(out), dim, at, as_vector_if_scalar(src));
+  const Tensor at = core::as_vector_if_scalar(index);
+  core::scatter_add_into(core::as_vector_if_scalar(out), dim, at, core::as_vector_if_scalar(src));
   if (!should_record({self, src})) return out;
   const bool need_src = src.requires_grad();
   const SavedTensor saved_index(at);
@@ -162,7 +158,7 @@ Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src
       [&](const Tensor& old) { return tg::scatter_add(old, dim, index, src); },
       [&] {
         core::check_no_internal_overlap("scatter_add_", *this);
-        core::scatter_add_into(as_vector_if_scalar(*this), dim, as_vector_if_scalar(index), as_vector_if_scalar(src));
+        core::scatter_add_into(core::as_vector_if_scalar(*this), dim, core::as_vector_if_scalar(index), core::as_vector_if_scalar(src));
       });
 }
 

@@ -72,10 +72,12 @@ if [ "$mode" = install ] || [ "$mode" = both ]; then
 fi
 
 if [ "$mode" = subdir ] || [ "$mode" = both ]; then
-  # No build type: -O0 without debug info compiles the library fastest, and the
-  # point here is that add_subdirectory works, not how fast the result runs.
+  # No build type, and the library as unity sources (TAPEGRAD_UNITY_BUILD): -O0
+  # without debug info, a dozen sources, compiles it fastest; the point here is that
+  # add_subdirectory works, not how fast the result runs. Its files one by one are
+  # the enclosing build's business.
   step configure-subdir cmake -S "$consumer" -B "$work/add-subdirectory" \
-    -DCMAKE_CXX_COMPILER="$cxx" -DTAPEGRAD_SOURCE_DIR="$src"
+    -DCMAKE_CXX_COMPILER="$cxx" -DTAPEGRAD_SOURCE_DIR="$src" -DTAPEGRAD_UNITY_BUILD=ON
   # A subproject gets the library alone: no tests, examples or benchmarks.
   for folder in tests examples bench; do
     if [ -e "$work/add-subdirectory/tapegrad/$folder" ]; then
