@@ -3,11 +3,22 @@
 // the slice layout they (and core/reduce_minmax.cpp) read. No autograd here.
 //
 //   tg::Tensor s = tg::core::sum_dims(t, {0}, /*keepdim=*/false);  // dims normalised
+#include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "layout.h"
 
 namespace tg::core {
+
+// True for a NaN; false for every integer type, so that kernels templated over every
+// dtype can ask (min/max and sort place NaNs by it).
+template <class T> inline bool is_nan(T v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
+}
 
 // Sum over `dims` (already normalised, any order, no duplicates).
 Tensor sum_dims(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim);

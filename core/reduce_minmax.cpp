@@ -15,13 +15,6 @@ namespace tg::core {
 
 namespace {
 
-template <class T> bool is_nan(T v) {
-  if constexpr (std::is_floating_point_v<T>)
-    return std::isnan(v);
-  else
-    return false;
-}
-
 // Index of the extremum of row[0, n), n >= 1.
 // Strict comparisons keep the first of equal values; a NaN fails every comparison,
 // so it is looked for only on the (rare) path where v did not win.

@@ -10,8 +10,6 @@ namespace tg::core {
 
 namespace {
 
-template <class T> bool is_nan(T v) { return v != v; }  // false for every integer
-
 // Note [sort order]'s comparators: "a goes before b".
 template <class T> struct Before {
   bool descending;
