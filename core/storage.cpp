@@ -194,11 +194,10 @@ struct Front {
   Front() { front_alive = true; }
   ~Front() {
     front_alive = false;
-    for (int i = 0; i < kFrontClasses; ++i)
-      for (int k = 0; k < count[i]; ++k) {
-        const SizeClass c{class_bytes_of(static_cast<size_t>(i)), i};
-        if (!cache().give(blocks[i][k], c)) system_free(blocks[i][k], c.bytes);
-      }
+    drain([](void* block, size_t index) {
+      const SizeClass c{class_bytes_of(index), static_cast<int>(index)};
+      if (!cache().give(block, c)) system_free(block, c.bytes);
+    });
   }
   void* take(const SizeClass& c) {
     if (count[c.index] == 0) return nullptr;

@@ -197,16 +197,19 @@ std::vector<float> keep_probabilities(const Vocab& vocab, int64_t total, double 
 
 NegativeSampler::NegativeSampler(const std::vector<int64_t>& counts) {
   const size_t n = counts.size();
+  std::vector<double> mass(n);  // count^0.75, then n * p_i
   double norm = 0;
-  for (const int64_t c : counts) norm += std::pow(static_cast<double>(std::max<int64_t>(c, 0)), 0.75);
+  for (size_t i = 0; i < n; ++i) {
+    mass[i] = std::pow(static_cast<double>(std::max<int64_t>(counts[i], 0)), 0.75);
+    norm += mass[i];
+  }
   if (n == 0 || !(norm > 0))
     throw tg::ValueError(fmt::format("NegativeSampler: a vocabulary of {} words whose counts sum to 0; expected "
                                      "at least one word with a positive count", n));
   // mass[i] = n * p_i: an entry holds mass 1, so the words below 1 are topped up.
-  std::vector<double> mass(n);
   std::vector<int32_t> small, large;
   for (size_t i = 0; i < n; ++i) {
-    mass[i] = std::pow(static_cast<double>(std::max<int64_t>(counts[i], 0)), 0.75) / norm * static_cast<double>(n);
+    mass[i] = mass[i] / norm * static_cast<double>(n);
     (mass[i] < 1.0 ? small : large).push_back(static_cast<int32_t>(i));
   }
   entries_.resize(n);
