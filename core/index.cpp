@@ -70,13 +70,15 @@ void index_add_into(const Tensor& dst, int64_t dim, const Tensor& index, const T
     const T* in = static_cast<const T*>(source.raw_data());
     // Each part owns a range of destination slices (Note [scatter by destination]).
     const int64_t moved = 3 * split.outer * count * inner * static_cast<int64_t>(sizeof(T));
-    parallel_scatter(picks.data(), count, size, moved, [&](int64_t lo, int64_t hi) {
+    parallel_scatter(picks.data(), count, size, moved, [&](const ScatterPart& part) {
+      const int64_t m = part.size();
       for (int64_t o = 0; o < split.outer; ++o)
-        for (int64_t i = 0; i < count; ++i) {
+        for (int64_t c = 0; c < m; ++c) {
           // Scattered destination slices: ask for the one a few picks ahead.
-          if (i + kPrefetchAhead < count && picks[i + kPrefetchAhead] >= lo && picks[i + kPrefetchAhead] < hi)
-            prefetch_bytes(out + (o * size + picks[i + kPrefetchAhead]) * inner, static_cast<size_t>(inner) * sizeof(T));
-          if (picks[i] < lo || picks[i] >= hi) continue;
+          if (c + kPrefetchAhead < m)
+            prefetch_bytes(out + (o * size + picks[part.at(c + kPrefetchAhead)]) * inner,
+                           static_cast<size_t>(inner) * sizeof(T));
+          const int64_t i = part.at(c);
           T* row = out + (o * size + picks[i]) * inner;
           const T* from = in + (o * count + i) * inner;
           for (int64_t j = 0; j < inner; ++j) row[j] = static_cast<T>(row[j] + scale * from[j]);

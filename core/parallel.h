@@ -73,21 +73,41 @@ template <class F> void parallel_for(int64_t begin, int64_t end, int64_t work_by
 // Note [scatter by destination]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // A scatter-add (out[targets[i]] += src[i]) splits by destination: each part owns a
-// range of rows, walks all n targets in order and adds only those in its range. No two
-// parts write one row, so no atomics, and every row receives its additions in the
-// serial order: sums are bit-identical to one thread's. The ranges are cut where the
-// targets fall (a histogram over 64 buckets per part), not evenly: word ids are skewed,
-// the frequent words' rows taking most of the additions.
-//
-// fn(lo, hi) for ranges [lo, hi) that cover [0, num_rows) once; fn must touch only
-// rows in its range. work_bytes as in parallel_for.
+// range of rows and adds only the positions whose targets fall in it, in increasing
+// position order. No two parts write one row, so no atomics, and every row receives its
+// additions in the serial order: sums are bit-identical to one thread's. The ranges are
+// cut where the targets fall (a histogram over 64 buckets per part), not evenly: word
+// ids are skewed, the frequent words' rows taking most of the additions. Each part first
+// lists its own positions (one branch-free pass over the targets) and then walks only
+// those: walking all n and skipping the others' cost a mispredicted branch per skipped
+// position, which on two threads ate the second core's gain (bench_parallel).
+
+// The positions one part of a scatter owns: at(0) < at(1) < ... < at(size() - 1), every
+// position whose target lies in [lo, hi).
+class ScatterPart {
+ public:
+  ScatterPart(int64_t first_row, int64_t end_row, const int64_t* positions, int64_t count)
+      : lo(first_row), hi(end_row), positions_(positions), count_(count) {}
+  int64_t size() const { return count_; }
+  // Serially the part is every position, 0 .. n - 1, and no list is built.
+  int64_t at(int64_t c) const { return positions_ ? positions_[c] : c; }
+
+  const int64_t lo, hi;
+
+ private:
+  const int64_t* positions_;
+  int64_t count_;
+};
+
+// fn(part) for parts whose row ranges cover [0, num_rows) once; fn must touch only rows
+// in [part.lo, part.hi). Targets must lie in [0, num_rows). work_bytes as in parallel_for.
 template <class I, class F>
 void parallel_scatter(const I* targets, int64_t n, int64_t num_rows, int64_t work_bytes, F&& fn) {
-  // One range per thread: each range walks all n targets, so more ranges would cost
+  // One range per thread: each range reads all n targets, so more ranges would cost
   // more passes over them.
   const int parts = static_cast<int>(std::min<int64_t>(parallel_threads(work_bytes), num_rows));
   if (parts <= 1) {
-    fn(int64_t{0}, num_rows);
+    fn(ScatterPart(0, num_rows, nullptr, n));
     return;
   }
   const int64_t buckets = std::min<int64_t>(num_rows, int64_t{64} * parts);
@@ -98,16 +118,36 @@ void parallel_scatter(const I* targets, int64_t n, int64_t num_rows, int64_t wor
   }
   // Row k is in bucket k * buckets / num_rows, so bucket b starts at this row.
   auto bucket_start = [&](int64_t b) { return (b * num_rows + buckets - 1) / buckets; };
-  std::vector<int64_t> bounds{0};
+  // Part q owns rows [bounds[q], bounds[q + 1]) and list slots [first[q], first[q + 1]).
+  std::vector<int64_t> bounds{0}, first{0};
   int64_t seen = 0;
-  for (int64_t b = 0; b < buckets && static_cast<int>(bounds.size()) < parts; ++b) {
+  for (int64_t b = 0; b < buckets; ++b) {
     seen += count[static_cast<size_t>(b)];
-    if (seen * parts >= n * static_cast<int64_t>(bounds.size())) bounds.push_back(bucket_start(b + 1));
+    if (static_cast<int>(bounds.size()) < parts && seen * parts >= n * static_cast<int64_t>(bounds.size())) {
+      bounds.push_back(bucket_start(b + 1));
+      first.push_back(seen);
+    }
   }
   bounds.push_back(num_rows);
-  parallel_for(0, static_cast<int64_t>(bounds.size()) - 1, work_bytes, [&](int64_t lo, int64_t hi) {
-    for (int64_t q = lo; q < hi; ++q)
-      if (bounds[q] < bounds[q + 1]) fn(bounds[q], bounds[q + 1]);
+  first.push_back(n);
+  // Part q's list starts at first[q] + q: one spare slot after each list takes the
+  // writes past its last position (below).
+  const auto ranges = static_cast<int64_t>(bounds.size()) - 1;
+  std::vector<int64_t> positions(static_cast<size_t>(n + ranges));
+  parallel_for(0, ranges, work_bytes, [&](int64_t q_lo, int64_t q_hi) {
+    for (int64_t q = q_lo; q < q_hi; ++q) {
+      const int64_t lo = bounds[q], hi = bounds[q + 1];
+      if (lo == hi) continue;
+      int64_t* list = positions.data() + first[q] + q;
+      int64_t c = 0;
+      // Branch-free: write every position, advance only past this part's; c never
+      // exceeds the part's count (the histogram's), so the writes stay in its slots.
+      for (int64_t i = 0; i < n; ++i) {
+        list[c] = i;
+        c += static_cast<uint64_t>(static_cast<int64_t>(targets[i]) - lo) < static_cast<uint64_t>(hi - lo);
+      }
+      fn(ScatterPart(lo, hi, list, c));
+    }
   });
 }
 

@@ -37,17 +37,18 @@ Tensor scatter_add_rows(const Tensor& grad_rows, const Tensor& indices, const Ro
       // in increasing position order (deterministic sums, as PyTorch's CPU kernel);
       // Note [scatter by destination] keeps that order on any number of threads.
       core::parallel_scatter(p, n, options.num_rows, 3 * n * row_bytes + options.num_rows * row_bytes,
-                             [&](int64_t lo, int64_t hi) {
-        std::memset(gw + lo * width, 0, static_cast<size_t>((hi - lo) * row_bytes));
-        for (int64_t i = 0; i < n; ++i) {
+                             [&](const core::ScatterPart& part) {
+        std::memset(gw + part.lo * width, 0, static_cast<size_t>((part.hi - part.lo) * row_bytes));
+        const int64_t m = part.size();
+        for (int64_t c = 0; c < m; ++c) {
           // The rows are scattered over a V x D table: ask for the one a few lookups
           // ahead so its miss overlaps this row's additions.
-          if (i + core::kPrefetchAhead < n) {
-            const int64_t next = static_cast<int64_t>(p[i + core::kPrefetchAhead]);
-            if (next >= lo && next < hi) core::prefetch_bytes(gw + next * width, static_cast<size_t>(row_bytes));
-          }
+          if (c + core::kPrefetchAhead < m)
+            core::prefetch_bytes(gw + static_cast<int64_t>(p[part.at(c + core::kPrefetchAhead)]) * width,
+                                 static_cast<size_t>(row_bytes));
+          const int64_t i = part.at(c);
           const int64_t k = static_cast<int64_t>(p[i]);
-          if (k < lo || k >= hi || k == pad) continue;
+          if (k == pad) continue;
           T* out_row = gw + k * width;
           const T* in_row = g + i * width;
           if (options.scale_grad_by_freq) {

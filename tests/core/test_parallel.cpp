@@ -8,9 +8,11 @@
 #include <tapegrad/autograd/ops/embedding_backward.h>
 #include <tapegrad/core/parallel.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -108,6 +110,37 @@ TEST_CASE("scatter-adds give the same bits on 1 and 2 threads, each row summed i
   // 1 + 0.5 g1 + 0.5 g2 + ... within float rounding of the hand sum.
   const auto got = i1[3].to_vector<float>();
   for (size_t j = 0; j < 32; ++j) CHECK(got[j] == doctest::Approx(1.0f + 0.5f * row[j]).epsilon(1e-4));
+}
+
+TEST_CASE("a scatter's parts own disjoint row ranges covering the table and list exactly their positions") {
+  Threads t(2);
+  const int64_t big = int64_t{1} << 30;  // above the threshold: two parts
+  // Skewed targets, every target in one row, and no targets at all.
+  const std::vector<std::vector<int64_t>> cases = {skewed_ids().to_vector<int64_t>(), std::vector<int64_t>(1000, 4321), {}};
+  for (const auto& targets : cases) {
+    const auto n = static_cast<int64_t>(targets.size());
+    std::mutex mutex;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    std::vector<int64_t> owner(targets.size(), -1);
+    tg::core::parallel_scatter(targets.data(), n, 5000, big, [&](const tg::core::ScatterPart& part) {
+      std::lock_guard<std::mutex> lock(mutex);
+      ranges.emplace_back(part.lo, part.hi);
+      for (int64_t c = 0; c < part.size(); ++c) {
+        const int64_t i = part.at(c);
+        if (c > 0) CHECK(part.at(c - 1) < i);  // increasing: the serial order
+        CHECK(targets[static_cast<size_t>(i)] >= part.lo);
+        CHECK(targets[static_cast<size_t>(i)] < part.hi);
+        owner[static_cast<size_t>(i)] = part.lo;
+      }
+    });
+    std::sort(ranges.begin(), ranges.end());
+    CHECK(ranges.size() <= 2);
+    CHECK(ranges.front().first == 0);
+    CHECK(ranges.back().second == 5000);
+    for (size_t r = 1; r < ranges.size(); ++r) CHECK(ranges[r].first == ranges[r - 1].second);
+    // Every position is listed by the part that owns its target.
+    for (size_t i = 0; i < targets.size(); ++i) CHECK(owner[i] >= 0);
+  }
 }
 
 TEST_CASE("a region splits on the main thread only: serially on other threads and inside a region") {
