@@ -231,6 +231,11 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--d") == 0 && i + 1 < argc) d = std::atoll(argv[++i]);
     else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--iters") == 0 && i + 1 < argc) iters = std::atoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "bench_parallel: unknown argument '%s'; expected --sweep, --step, --samples N, "
+                           "--case NAME [--n N --d D --threads T --iters I] (see the header comment)\n", argv[i]);
+      return 2;
+    }
   }
   tg::manual_seed(0);
   if (!one.empty()) return one_case(one, n, d, threads, iters);

@@ -35,11 +35,13 @@
 
 namespace tg::core {
 
-// Work per part, in bytes read plus written, below which a second thread does not pay:
-// a part's memory traffic (25-50 us at 5-10 GB/s) against waking a sleeping pool thread
-// (tens of us). bench/bench_parallel.cpp --sweep measures the crossing; on the loaded
-// machine of bench/README.md it could not resolve it, so this is the estimate.
-inline constexpr int64_t kParallelMinBytes = int64_t{256} << 10;
+// Work per part, in bytes read plus written, below which a second thread does not pay.
+// bench/bench_parallel.cpp --sweep measures the crossing on a build that lowers this
+// (-DTAPEGRAD_PARALLEL_MIN_BYTES=4096, bench/README.md): the value is chosen from it.
+#ifndef TAPEGRAD_PARALLEL_MIN_BYTES
+#define TAPEGRAD_PARALLEL_MIN_BYTES (int64_t{256} << 10)
+#endif
+inline constexpr int64_t kParallelMinBytes = TAPEGRAD_PARALLEL_MIN_BYTES;
 
 // Parts per thread (Note [one pool]): few enough that claiming them costs nothing next
 // to their work (a lock each), enough that a late worker still finds some.
