@@ -23,6 +23,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <tapegrad/tapegrad.h>
@@ -106,7 +107,31 @@ struct RowCase {
     // The dense embedding backward: a fresh V x D gradient, zeroed, N rows added.
     if (name == "scatter_add_rows") return [this] { tg::autograd::scatter_add_rows(grad, ids, options); };
     if (name == "index_add_") return [this] { dst.index_add_(0, ids, grad); };
+    // index_add_'s work as a plain loop outside the library: on 2 threads, two
+    // std::threads each own half the rows (tg::get_num_threads() says how many). What the
+    // machine gives a scatter-add without any of tapegrad's machinery.
+    if (name == "plain_index_add") return [this] { plain_index_add(); };
     return {};
+  }
+  void plain_index_add() {
+    const int64_t width = dst.size(1), n = ids.numel();
+    float* out = dst.data_ptr<float>();
+    const float* from = grad.data_ptr<float>();
+    const int64_t* pick = ids.data_ptr<int64_t>();
+    auto part = [&](int64_t lo, int64_t hi) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (i + 8 < n && pick[i + 8] >= lo && pick[i + 8] < hi)
+          for (int64_t b = 0; b < width; b += 16) __builtin_prefetch(out + pick[i + 8] * width + b, 1, 3);
+        if (pick[i] < lo || pick[i] >= hi) continue;
+        float* row = out + pick[i] * width;
+        const float* src = from + i * width;
+        for (int64_t j = 0; j < width; ++j) row[j] += src[j];
+      }
+    };
+    if (tg::get_num_threads() == 1) return part(0, rows);
+    std::thread other(part, 0, rows / 2);
+    part(rows / 2, rows);
+    other.join();
   }
   tg::Tensor table, ids, grad, dst;
   tg::autograd::RowGradOptions options;
@@ -117,7 +142,7 @@ void row_kernels(int samples) {
   for (int64_t d : {64, 300})
     for (int64_t n : {4096, 16384, 65536}) {
       RowCase c(n, d);
-      for (const char* name : {"gather", "index_select", "scatter_add_rows", "index_add_"})
+      for (const char* name : {"gather", "index_select", "scatter_add_rows", "index_add_", "plain_index_add"})
         print_pair(name, n, d, compare(c.kernel(name), samples));
     }
   std::printf("# load after: %s\n", load().c_str());
@@ -128,8 +153,8 @@ int one_case(const std::string& name, int64_t n, int64_t d, int threads, int ite
   RowCase c(n, d);
   const std::function<void()> fn = c.kernel(name);
   if (!fn) {
-    std::fprintf(stderr, "--case %s: unknown; expected gather, index_select, scatter_add_rows or index_add_\n",
-                 name.c_str());
+    std::fprintf(stderr, "--case %s: unknown; expected gather, index_select, scatter_add_rows, index_add_ or "
+                 "plain_index_add\n", name.c_str());
     return 2;
   }
   fn();

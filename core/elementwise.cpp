@@ -83,20 +83,20 @@ Tensor unary(UnaryOp op, const Tensor& a) {
       }
       if constexpr (std::is_floating_point_v<T>) {
         switch (op) {
-          case UnaryOp::Exp: return unary_loop<T, T>(out, in, [](T x) { return std::exp(x); });
-          case UnaryOp::Log: return unary_loop<T, T>(out, in, [](T x) { return std::log(x); });
+          case UnaryOp::Exp: return unary_loop<T, T>(out, in, [](T x) { return std::exp(x); }, kMathCost);
+          case UnaryOp::Log: return unary_loop<T, T>(out, in, [](T x) { return std::log(x); }, kMathCost);
           case UnaryOp::Sqrt: return unary_loop<T, T>(out, in, [](T x) { return std::sqrt(x); });
-          case UnaryOp::Sigmoid: return unary_loop<T, T>(out, in, [](T x) { return stable_sigmoid(x); });
-          case UnaryOp::Tanh: return unary_loop<T, T>(out, in, [](T x) { return std::tanh(x); });
-          case UnaryOp::LogSigmoid: return unary_loop<T, T>(out, in, [](T x) { return log_sigmoid(x); });
+          case UnaryOp::Sigmoid: return unary_loop<T, T>(out, in, [](T x) { return stable_sigmoid(x); }, kMathCost);
+          case UnaryOp::Tanh: return unary_loop<T, T>(out, in, [](T x) { return std::tanh(x); }, kMathCost);
+          case UnaryOp::LogSigmoid: return unary_loop<T, T>(out, in, [](T x) { return log_sigmoid(x); }, kMathCost);
           case UnaryOp::Reciprocal: return unary_loop<T, T>(out, in, [](T x) { return T(1) / x; });
-          case UnaryOp::Log1p: return unary_loop<T, T>(out, in, [](T x) { return std::log1p(x); });
-          case UnaryOp::Expm1: return unary_loop<T, T>(out, in, [](T x) { return std::expm1(x); });
-          case UnaryOp::Sin: return unary_loop<T, T>(out, in, [](T x) { return std::sin(x); });
-          case UnaryOp::Cos: return unary_loop<T, T>(out, in, [](T x) { return std::cos(x); });
-          case UnaryOp::Erf: return unary_loop<T, T>(out, in, [](T x) { return std::erf(x); });
-          case UnaryOp::Gelu: return unary_loop<T, T>(out, in, [](T x) { return gelu_erf(x); });
-          case UnaryOp::GeluTanh: return unary_loop<T, T>(out, in, [](T x) { return gelu_tanh(x); });
+          case UnaryOp::Log1p: return unary_loop<T, T>(out, in, [](T x) { return std::log1p(x); }, kMathCost);
+          case UnaryOp::Expm1: return unary_loop<T, T>(out, in, [](T x) { return std::expm1(x); }, kMathCost);
+          case UnaryOp::Sin: return unary_loop<T, T>(out, in, [](T x) { return std::sin(x); }, kMathCost);
+          case UnaryOp::Cos: return unary_loop<T, T>(out, in, [](T x) { return std::cos(x); }, kMathCost);
+          case UnaryOp::Erf: return unary_loop<T, T>(out, in, [](T x) { return std::erf(x); }, kMathCost);
+          case UnaryOp::Gelu: return unary_loop<T, T>(out, in, [](T x) { return gelu_erf(x); }, kMathCost);
+          case UnaryOp::GeluTanh: return unary_loop<T, T>(out, in, [](T x) { return gelu_tanh(x); }, kMathCost);
           default: break;
         }
       }

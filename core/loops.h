@@ -116,13 +116,15 @@ template <class T, class R, class F> void binary_loop(const Tensor& out, const T
   });
 }
 
-// Runs fn(x) over a, which has out's shape; out of type R, a of type T.
-template <class T, class R, class F> void unary_loop(const Tensor& out, const Tensor& a, F fn) {
+// Runs fn(x) over a, which has out's shape; out of type R, a of type T. `cost` weighs an
+// element's work against moving its bytes (Note [one pool]): kMathCost for exp, tanh and
+// the like, whose arithmetic, not memory, is the time.
+template <class T, class R, class F> void unary_loop(const Tensor& out, const Tensor& a, F fn, int64_t cost = 1) {
   R* po = static_cast<R*>(out.raw_data());
   if (a.is_contiguous()) {
     const T* pa = static_cast<const T*>(a.raw_data());
     const int64_t n = out.numel();
-    parallel_for(0, n, n * static_cast<int64_t>(sizeof(T) + sizeof(R)), [&](int64_t lo, int64_t hi) {
+    parallel_for(0, n, cost * n * static_cast<int64_t>(sizeof(T) + sizeof(R)), [&](int64_t lo, int64_t hi) {
       for (int64_t i = lo; i < hi; ++i) po[i] = fn(pa[i]);
     });
     return;

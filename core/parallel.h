@@ -35,13 +35,17 @@
 
 namespace tg::core {
 
-// Work per part, in bytes read plus written, below which a second thread does not pay.
-// bench/bench_parallel.cpp --sweep measures the crossing on a build that lowers this
-// (-DTAPEGRAD_PARALLEL_MIN_BYTES=4096, bench/README.md): the value is chosen from it.
+// Work per thread, in bytes read plus written, below which a second thread does not
+// pay. Measured (bench_parallel --sweep on a build with -DTAPEGRAD_PARALLEL_MIN_BYTES=4096,
+// bench/README.md): a row gather or an add on 2 threads runs 0.6x one thread's speed at
+// 512 KiB of work, breaks even at 2 MiB and gains from there; exp gains from 32 KiB.
+// So 1 MiB per thread, and loops whose elements cost far more than their bytes (exp,
+// tanh, ...) count their work times kMathCost.
 #ifndef TAPEGRAD_PARALLEL_MIN_BYTES
-#define TAPEGRAD_PARALLEL_MIN_BYTES (int64_t{256} << 10)
+#define TAPEGRAD_PARALLEL_MIN_BYTES (int64_t{1} << 20)
 #endif
 inline constexpr int64_t kParallelMinBytes = TAPEGRAD_PARALLEL_MIN_BYTES;
+inline constexpr int64_t kMathCost = 32;
 
 // Parts per thread (Note [one pool]): few enough that claiming them costs nothing next
 // to their work (a lock each), enough that a late worker still finds some.

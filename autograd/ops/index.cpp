@@ -25,11 +25,15 @@ void check_index(const char* where, const Tensor& index, int64_t size, int64_t d
   if (index.dim() > 1)
     throw ValueError(fmt::format("{}: index has shape {}; expected a 1-d (or 0-d) index", where,
                                  shape_string(index.sizes())));
-  const std::vector<int64_t> values = core::cast(index, kInt64).to_vector<int64_t>();
-  for (size_t i = 0; i < values.size(); ++i)
-    if (values[i] < 0 || values[i] >= size)
-      throw IndexError(fmt::format("{}: index[{}] = {} is out of range for dim {} of size {}; expected [0, {})",
-                                   where, i, values[i], dim, size, size));
+  // Read in place: a copy of the indices would cost as much as the check.
+  const Tensor flat = core::contiguous(index);
+  dispatch_index(flat.dtype(), [&]<class I>() {
+    const I* values = static_cast<const I*>(flat.raw_data());
+    for (int64_t i = 0; i < flat.numel(); ++i)
+      if (values[i] < 0 || values[i] >= size)
+        throw IndexError(fmt::format("{}: index[{}] = {} is out of range for dim {} of size {}; expected [0, {})",
+                                     where, i, static_cast<int64_t>(values[i]), dim, size, size));
+  });
 }
 
 }  // namespace
