@@ -97,7 +97,7 @@ template <class T> void bmm_loop(const Tensor& a, const Tensor& b, const Tensor&
 //   rows:  b's rows are unit-stride: out row i = sum over k of a[i, k] * b row k, a
 //          multiply-add of whole rows (vectorised along N);
 //   dots:  a's rows and b's columns are unit-stride: out[i, j] = a row i . b column j,
-//          up to eight columns at a time, independent sums that hide the add latency;
+//          four columns at a time so that four independent sums hide the add latency;
 //   a matrix times a vector, a's columns unit-stride: a column of a at a time;
 //   any other strides: plain loops.
 // Each output element is summed in increasing k, whatever the path. On x86-64 the float
@@ -110,6 +110,18 @@ constexpr int64_t kSmallProduct = 16384;
 #else
 #define TG_SIMD_CLONES
 #endif
+
+// Eight partial sums: a float reduction is not vectorised unless reassociated by hand;
+// the compiler turns the inner loop into vector multiply-adds.
+template <class T> [[gnu::always_inline]] inline T unit_dot(const T* a, const T* b, int64_t k) {
+  T acc[8] = {};
+  int64_t kk = 0;
+  for (; kk + 8 <= k; kk += 8)
+    for (int l = 0; l < 8; ++l) acc[l] += a[kk + l] * b[kk + l];
+  T tail = 0;
+  for (; kk < k; ++kk) tail += a[kk] * b[kk];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
 
 // Eight lanes of T: GCC's vector extension, so the kernels below say which sums run side
 // by side instead of hoping the loops vectorise (the default build targets SSE2, whose
@@ -128,44 +140,30 @@ template <class T> [[gnu::always_inline]] inline T sum_lanes(const Lanes<T>& v) 
   return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
-// C dots (1 <= C <= 8) of one a row with C unit-stride b columns, b_col apart. Each
-// sum runs in eight lanes (a float reduction is not vectorised unless reassociated by
-// hand), lane l taking k = l, l + 8, ..., then the lanes pairwise, then the tail k in
-// order: the same arithmetic for every C, so a column's value does not depend on how
-// many columns are computed beside it. All C columns share each load of a: word2vec's
-// window step multiplies by 1 + K = 6 columns, one pass instead of a 4-wide and two
-// single ones.
-template <int C, class T>
-[[gnu::always_inline]] inline void unit_dots(const T* a, const T* b, int64_t b_col, int64_t k, T* out) {
-  Lanes<T> acc[C] = {};
+// Four dots of one a row with four unit-stride b columns, each summed as unit_dot sums it.
+template <class T>
+[[gnu::always_inline]] inline void unit_dot4(const T* a, const T* b, int64_t b_col, int64_t k, T* out) {
+  Lanes<T> acc0 = {}, acc1 = {}, acc2 = {}, acc3 = {};
+  const T *b0 = b, *b1 = b + b_col, *b2 = b + 2 * b_col, *b3 = b + 3 * b_col;
   int64_t kk = 0;
   for (; kk + 8 <= k; kk += 8) {
     const Lanes<T> x = load_lanes(a + kk);
-    for (int c = 0; c < C; ++c) acc[c] += x * load_lanes(b + c * b_col + kk);
+    acc0 += x * load_lanes(b0 + kk);
+    acc1 += x * load_lanes(b1 + kk);
+    acc2 += x * load_lanes(b2 + kk);
+    acc3 += x * load_lanes(b3 + kk);
   }
-  for (int c = 0; c < C; ++c) {
-    T tail = 0;
-    for (int64_t t = kk; t < k; ++t) tail += a[t] * b[c * b_col + t];
-    out[c] = sum_lanes<T>(acc[c]) + tail;
+  T tail[4] = {};
+  for (; kk < k; ++kk) {
+    tail[0] += a[kk] * b0[kk];
+    tail[1] += a[kk] * b1[kk];
+    tail[2] += a[kk] * b2[kk];
+    tail[3] += a[kk] * b3[kk];
   }
-}
-
-// The dots of one a row with n unit-stride b columns, eight at a time.
-template <class T>
-[[gnu::always_inline]] inline void unit_dot_row(const T* a, const T* b, int64_t b_col, int64_t n, int64_t k, T* out) {
-  int64_t j = 0;
-  for (; j + 8 <= n; j += 8) unit_dots<8>(a, b + j * b_col, b_col, k, out + j);
-  const T* bj = b + j * b_col;
-  switch (n - j) {
-    case 7: unit_dots<7>(a, bj, b_col, k, out + j); break;
-    case 6: unit_dots<6>(a, bj, b_col, k, out + j); break;
-    case 5: unit_dots<5>(a, bj, b_col, k, out + j); break;
-    case 4: unit_dots<4>(a, bj, b_col, k, out + j); break;
-    case 3: unit_dots<3>(a, bj, b_col, k, out + j); break;
-    case 2: unit_dots<2>(a, bj, b_col, k, out + j); break;
-    case 1: unit_dots<1>(a, bj, b_col, k, out + j); break;
-    default: break;
-  }
+  out[0] = sum_lanes<T>(acc0) + tail[0];
+  out[1] = sum_lanes<T>(acc1) + tail[1];
+  out[2] = sum_lanes<T>(acc2) + tail[2];
+  out[3] = sum_lanes<T>(acc3) + tail[3];
 }
 
 // c row (N) = sum over k of a_k[k * a_step] * b row k (unit-stride, row stride b_row), in
@@ -210,7 +208,13 @@ template <class T>
   const bool rows = b_col == 1 || n == 1;
   const bool dots = (a_col == 1 || k == 1) && (b_row == 1 || k == 1);
   if (dots && !(rows && n >= 16)) {
-    for (int64_t i = 0; i < m; ++i) unit_dot_row(a + i * a_row, b, b_col, n, k, c + i * n);
+    for (int64_t i = 0; i < m; ++i) {
+      const T* a_i = a + i * a_row;
+      T* c_i = c + i * n;
+      int64_t j = 0;
+      for (; j + 4 <= n; j += 4) unit_dot4(a_i, b + j * b_col, b_col, k, c_i + j);
+      for (; j < n; ++j) c_i[j] = unit_dot(a_i, b + j * b_col, k);
+    }
   } else if (n == 1 && a_row == 1) {
     // A matrix-vector product with a's columns unit-stride (a transposed view): add a
     // column of a at a time, vectorised along M.
