@@ -119,13 +119,14 @@ class Pool {
 
   // Note [home parts]
   // ~~~~~~~~~~~~~~~~~
-  // Thread t (the caller 0, worker k k) claims the parts of its home share first, parts
-  // [t * parts / threads, (t + 1) * parts / threads), and only then any part left. So
-  // when every thread arrives in time, a loop over the same rows runs each range on the
-  // same core call after call, and the rows a scatter-add writes stay in that core's
-  // caches: with ranges claimed first-come, the two cores took each other's halves on
-  // alternate calls and a 2-thread index_add_ into a 25 MB table ran at half the speed
-  // of one thread (bench_parallel). A thread that comes late still finds the others' left.
+  // Thread t (the caller is 0, pool worker k is k) claims the parts of its home share
+  // first, parts [t * parts / threads, (t + 1) * parts / threads), and only then any part
+  // left. So when every thread arrives in time, a loop over the same rows runs each range
+  // on the same core call after call, and the rows a scatter-add writes stay in that
+  // core's caches: with parts claimed first-come, the two cores took each other's halves
+  // on alternate calls, and a 2-thread index_add_ into a 25 MB table took as long as on
+  // one thread with each thread as busy as that one (bench_parallel --case). A thread
+  // that comes late still finds what the others left.
   int claim(const Job& job, int t) {
     const int home_begin = t < job.threads ? t * job.parts / job.threads : 0;
     const int home_end = t < job.threads ? (t + 1) * job.parts / job.threads : 0;

@@ -85,8 +85,8 @@ template <class F> void parallel_for(int64_t begin, int64_t end, int64_t work_by
 // cut where the targets fall (a histogram over 64 buckets per part), not evenly: word
 // ids are skewed, the frequent words' rows taking most of the additions. Each part first
 // lists its own positions (one branch-free pass over the targets) and then walks only
-// those: walking all n and skipping the others' cost a mispredicted branch per skipped
-// position, which on two threads ate the second core's gain (bench_parallel).
+// those: walking all n and skipping the others' costs a branch per position that, with
+// the targets spread over both halves, mispredicts about half the time.
 
 // The positions one part of a scatter owns: at(0) < at(1) < ... < at(size() - 1), every
 // position whose target lies in [lo, hi).
