@@ -4,7 +4,8 @@
 # settings (docs/baselines.md), RUNS times each (default 3), interleaved; then every
 # run's vectors are scored. Prints one line per run (wall seconds, the trainer's
 # words/sec/thread, AUC, Spearman, analogy) and, per side, the median wall seconds and
-# the speedup of the 2-way side (docs/distributed.md, docs/baselines.md).
+# trainer words/sec (all threads or processes), with the 2-way side's speedup in both
+# (docs/distributed.md, docs/baselines.md).
 #   scripts/baselines/scaling.sh threads|mpi [RUNS] [EPOCHS]
 # Wall time is what scaling is about: run it on an otherwise idle machine.
 # SKIP_ONE=1 runs only the 2-way side.
